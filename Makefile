@@ -1,0 +1,38 @@
+# ZoneOps — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export ZONEOPS_HOME ?= $(CURDIR)/var
+
+.PHONY: run test test-fast lint bench setup browser clean
+
+$(BIN)/zoneops: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+setup: $(BIN)/zoneops
+
+## Migrate the embedded database, load the demo zone when empty, serve http://127.0.0.1:8000
+run: setup
+	$(BIN)/zoneops migrate --no-input -v0
+	$(BIN)/zoneops demo --if-empty
+	$(BIN)/zoneops serve --host 127.0.0.1 --port 8000
+
+## The whole suite, browser tests included (installs the system Chromium when missing).
+test: setup browser
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not browser"
+
+browser:
+	@scripts/ensure-chromium.sh
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var

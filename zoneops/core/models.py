@@ -1,0 +1,105 @@
+"""Shared base models and reference data (working-day calendar, industry codes, regions)."""
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from zoneops.core.errors import ConflictError
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """An editable row with an optimistic-locking version.
+
+    Services save edits with :meth:`save_versioned`, passing the version the editor started
+    from; a stale version raises :class:`ConflictError` instead of overwriting silently.
+    """
+
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        abstract = True
+
+    def save_versioned(self, *, expected_version, fields):
+        if expected_version is not None and int(expected_version) != self.version:
+            raise ConflictError(current_version=self.version)
+        self.full_clean()
+        values = {name: getattr(self, name) for name in fields}
+        values["updated_at"] = timezone.now()
+        manager = type(self)._base_manager
+        updated = manager.filter(pk=self.pk, version=self.version).update(
+            version=F("version") + 1, **values
+        )
+        if not updated:
+            current = manager.filter(pk=self.pk).values_list("version", flat=True).first()
+            raise ConflictError(current_version=current)
+        self.refresh_from_db(fields=["version", "updated_at"])
+
+
+class CalendarDay(models.Model):
+    """A date that breaks the Monday–Friday rule: a statutory holiday or a make-up working day (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日"
+        WORKDAY = "workday", "调休工作日"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "工作日历"
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class IndustryCode(models.Model):
+    """GB/T 4754-2017 国民经济行业分类 (门类/大类/中类/小类)."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", "门类"
+        DIVISION = "division", "大类"
+        GROUP = "group", "中类"
+        CLASS = "class", "小类"
+
+    code = models.CharField("代码", max_length=4, primary_key=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行业分类"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Region(models.Model):
+    """GB/T 2260 行政区划代码 (省/市/县)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省级"
+        CITY = "city", "地级"
+        COUNTY = "county", "县级"
+
+    code = models.CharField("代码", max_length=6, primary_key=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from zoneops.demo.zone import build_demo_zone
+from zoneops.org.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Load the demo zone (idempotent). Passwords: $ZONEOPS_DEMO_PASSWORD, else a random one is printed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Only when the database has no units yet.")
+
+    def handle(self, *args, if_empty, **options):
+        if if_empty and Unit.objects.exists():
+            self.stdout.write("数据库已有数据，跳过演示数据加载。")
+            return
+        password, users = build_demo_zone()
+        self.stdout.write(self.style.SUCCESS("演示开发区已就绪：渭南经济技术开发区"))
+        self.stdout.write("演示账号：")
+        for username, name, title, *_rest in users:
+            self.stdout.write(f"  {username:<14} {name}（{title}）")
+        if password:
+            self.stdout.write(f"演示账号统一密码：{password}")
+        else:
+            self.stdout.write("账号已存在，密码未改动（设置 ZONEOPS_DEMO_PASSWORD 后重新运行可统一重置）。")

@@ -1,0 +1,59 @@
+"""The left navigation: modules and their pages, each shown only to people who may use it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from zoneops.org.scope import has_permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str
+    icon: str = "circle"
+
+
+@dataclass(frozen=True)
+class NavModule:
+    label: str
+    icon: str
+    items: tuple
+
+
+# Later modules add their entries here; a module with no visible item is hidden.
+MODULES = (
+    NavModule("系统管理", "gear", (
+        NavItem("单位管理", "org:unit_list", "unit.view", "diagram-3"),
+        NavItem("人员管理", "org:person_list", "person.view", "people"),
+        NavItem("角色管理", "org:role_list", "role.manage", "person-badge"),
+        NavItem("授权管理", "org:grant_list", "grant.manage", "key"),
+        NavItem("工作日历", "core:calendar", "unit.view", "calendar3"),
+    )),
+    NavModule("安全审计", "shield-check", (
+        NavItem("审计日志", "audit:entry_list", "audit.view", "journal-text"),
+    )),
+)
+
+
+def visible_modules(user):
+    modules = []
+    for module in MODULES:
+        items = [
+            {"label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+            for item in module.items
+            if has_permission(user, item.permission)
+        ]
+        if items:
+            modules.append({"label": module.label, "icon": module.icon, "items": items})
+    return modules
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from zoneops.org.selectors import describe_roles
+
+    return {"nav_modules": visible_modules(user), "nav_roles": describe_roles(user)}

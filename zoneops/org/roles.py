@@ -1,0 +1,25 @@
+"""The built-in roles every zone starts with; admins can add their own."""
+
+from zoneops.org.permissions import Duty
+
+VIEW = ["unit.view", "person.view"]
+
+BUILTIN_ROLES = [
+    {"code": "system_admin", "name": "系统管理员", "duty": Duty.SYSTEM_ADMIN,
+     "permissions": VIEW + ["unit.manage", "person.manage"], "description": "管理单位与人员，不能授权、不能查看审计日志"},
+    {"code": "security_admin", "name": "安全管理员", "duty": Duty.SECURITY_ADMIN,
+     "permissions": VIEW + ["role.manage", "grant.manage", "account.unlock"],
+     "description": "管理角色、授权与账号锁定"},
+    {"code": "auditor", "name": "审计管理员", "duty": Duty.AUDITOR,
+     "permissions": ["audit.view"], "description": "只读审计日志，不能修改人员与授权"},
+    {"code": "leader", "name": "区领导", "duty": Duty.BUSINESS, "permissions": VIEW,
+     "description": "查看全区数据，包联项目与线索"},
+    {"code": "investment", "name": "招商业务", "duty": Duty.BUSINESS, "permissions": VIEW,
+     "description": "招商局、驻外招商组：线索、签约、到位资金"},
+    {"code": "projects", "name": "项目管理", "duty": Duty.BUSINESS, "permissions": VIEW,
+     "description": "项目办：项目库、节点、调度"},
+    {"code": "department", "name": "部门业务", "duty": Duty.BUSINESS, "permissions": VIEW,
+     "description": "职能部门：办理交办问题与审批"},
+    {"code": "township", "name": "乡镇园区业务", "duty": Duty.BUSINESS, "permissions": VIEW,
+     "description": "乡镇、园区：本辖区项目与线索"},
+]

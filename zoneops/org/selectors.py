@@ -1,0 +1,53 @@
+"""Scoped reads of units, people, roles and grants."""
+
+from django.db.models import Count, Q
+
+from zoneops.org.models import Grant, Person, Role, Unit
+from zoneops.org.scope import has_permission, scope, user_grants
+
+
+def unit_list(*, user, action="unit.view", q="", kind=""):
+    qs = scope(Unit.objects.select_related("parent"), user, action)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__icontains=q) | Q(short_name__contains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(people_count=Count("people", distinct=True))
+
+
+def unit_get(*, user, pk, action="unit.view"):
+    """One unit in scope, or Unit.DoesNotExist (shown as 404) when it is out of scope."""
+    return scope(Unit.objects.select_related("parent"), user, action).get(pk=pk)
+
+
+def person_list(*, user, action="person.view", q="", unit=None):
+    qs = scope(Person.objects.select_related("unit"), user, action)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(username__icontains=q) | Q(phone__contains=q))
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs
+
+
+def person_get(*, user, pk, action="person.view"):
+    return scope(Person.objects.select_related("unit"), user, action).get(pk=pk)
+
+
+def grant_list(*, user, person=None):
+    """Grants of the people the user may grant to (the security admin's view)."""
+    people = scope(Person.objects.all(), user, "grant.manage")
+    qs = Grant.objects.filter(person__in=people).select_related("person", "role", "unit", "person__unit")
+    if person is not None:
+        qs = qs.filter(person=person)
+    return qs.prefetch_related("custom_units")
+
+
+def role_list(*, user):
+    if not (has_permission(user, "role.manage") or has_permission(user, "grant.manage")):
+        return Role.objects.none()
+    return Role.objects.annotate(grant_count=Count("grants"))
+
+
+def describe_roles(user):
+    """'招商局 · 招商局业务员（本单位）' style text for the top bar."""
+    return "、".join(sorted({f"{g.role.name}（{g.get_scope_display()}）" for g in user_grants(user)}))

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from zoneops.api.urls import api
+from zoneops.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("zoneops.accounts.urls")),
+    path("", include("zoneops.core.urls")),
+    path("org/", include("zoneops.org.urls")),
+    path("audit/", include("zoneops.audit.urls")),
+    path("api/v1/", api.urls),
+]
