@@ -12,7 +12,7 @@ from zoneops.audit.context import Actor
 from zoneops.audit.models import AuditEntry
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied
-from zoneops.org.scope import may_act_on_unit
+from zoneops.org.scope import may_act_on
 
 
 class SignInRefused(Exception):
@@ -102,7 +102,7 @@ def sign_out(request, *, reason="auth.logout"):
 
 @transaction.atomic
 def account_unlock(*, actor, person):
-    if not actor.is_system and not may_act_on_unit(actor, "account.unlock", person.unit):
+    if not actor.is_system and not may_act_on(actor, "account.unlock", person):
         raise PermissionDenied("您无权解锁该账号。")
     deleted, _ = LoginThrottle.objects.filter(kind=LoginThrottle.Kind.ACCOUNT, key=person.username.lower()).delete()
     audit_record(actor, "auth.unlock", person)

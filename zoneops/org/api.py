@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from zoneops.audit.context import Actor
@@ -93,7 +93,7 @@ def me(request):
 
 @router.get("/units", response=list[UnitOut], summary="单位列表（按数据范围）")
 @paginate(PageNumberPagination, page_size=50)
-def unit_list(request, q: str = Field("", max_length=50), kind: str = Field("", max_length=20)):
+def unit_list(request, q: str = Query("", max_length=50), kind: str = Query("", max_length=20)):
     return selectors.unit_list(user=request.user, q=q, kind=kind).order_by("path")
 
 
@@ -119,7 +119,7 @@ def unit_update(request, unit_id: int, payload: UnitPatch):
 
 @router.get("/people", response=list[PersonOut], summary="人员列表（按数据范围）")
 @paginate(PageNumberPagination, page_size=50)
-def person_list(request, q: str = Field("", max_length=50)):
+def person_list(request, q: str = Query("", max_length=50)):
     return selectors.person_list(user=request.user, q=q).order_by("unit__path", "name")
 
 

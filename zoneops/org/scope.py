@@ -8,7 +8,7 @@ no grant gives an empty queryset.
 
 from django.db.models import Q
 
-from zoneops.org.models import Grant, Scope, Unit
+from zoneops.org.models import Grant, Scope
 
 _CACHE_ATTR = "_zoneops_grants"
 
@@ -83,8 +83,11 @@ def scope(queryset, user, action):
     return queryset.filter(condition)
 
 
-def may_act_on_unit(actor, action, unit):
-    """Whether the actor's grants for ``action`` reach ``unit`` (the target check for writes)."""
+def may_act_on(actor, action, obj):
+    """Whether the actor's grants for ``action`` reach ``obj`` (the target check for writes).
+
+    ``obj`` is any scoped row: a unit, a person, later a project.
+    """
     if actor.is_system:
         return True
-    return scope(Unit.objects.filter(pk=unit.pk), actor.person, action).exists()
+    return scope(type(obj)._base_manager.filter(pk=obj.pk), actor.person, action).exists()

@@ -14,15 +14,15 @@ from zoneops.audit.services import audit_record, diff_fields
 from zoneops.core.errors import PermissionDenied, ValidationError
 from zoneops.org.models import Grant, Person, Role, Scope, Unit
 from zoneops.org.permissions import Duty
-from zoneops.org.scope import forget_grants, grants_for, may_act_on_unit
+from zoneops.org.scope import forget_grants, grants_for, may_act_on
 
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "sort_order", "is_active")
 PERSON_FIELDS = ("name", "unit", "title", "phone", "is_active")
 ROLE_FIELDS = ("code", "name", "duty", "permissions", "description")
 
 
-def _require(actor, action, unit, message):
-    if not may_act_on_unit(actor, action, unit):
+def _require(actor, action, target, message):
+    if not may_act_on(actor, action, target):
         raise PermissionDenied(message)
 
 
@@ -117,7 +117,7 @@ def person_create(*, actor, username, name, unit, title="", phone="", password=N
 
 @transaction.atomic
 def person_update(*, actor, person, expected_version, **fields):
-    _require(actor, "person.manage", person.unit, "您无权修改该人员。")
+    _require(actor, "person.manage", person, "您无权修改该人员。")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
@@ -136,7 +136,7 @@ def person_set_password(*, actor, person, password, must_change):
     """Set a password: an admin's reset (must_change=True) or the person's own change."""
     is_self = actor.person is not None and actor.person.pk == person.pk
     if not is_self:
-        _require(actor, "person.manage", person.unit, "您无权重置该人员的密码。")
+        _require(actor, "person.manage", person, "您无权重置该人员的密码。")
     _check_password(password, person)
     if is_self and person.check_password(password):
         raise ValidationError("新密码不能与当前密码相同。")

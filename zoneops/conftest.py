@@ -1,0 +1,52 @@
+"""Test configuration shared by every app: fast hashing and a clean cache/grant state."""
+
+import pytest
+
+from zoneops.org.models import UnitKind
+from zoneops.org.tests.factories import UnitFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tested in accounts); tests sign in many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_guards_for_flush(request):
+    """Transactional tests end with a flush, which the audit log's triggers would refuse."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = ({"transactional_db", "live_server"} & set(request.fixturenames)
+                     or (marker is not None and marker.kwargs.get("transaction")))
+    if not transactional:
+        yield
+        return
+    from django.db import connection
+
+    from zoneops.audit import guards
+
+    request.getfixturevalue("transactional_db")
+    guards.install(connection)
+    yield
+    guards.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def tree(db):
+    """城市 → 开发区 → (招商局 → 驻京组, 甲镇, 乙镇)."""
+    city = UnitFactory(code="city", name="渭南市", kind=UnitKind.CITY)
+    zone = UnitFactory(code="zone", name="经开区", kind=UnitKind.ZONE, parent=city)
+    bureau = UnitFactory(code="zsj", name="招商局", parent=zone)
+    beijing = UnitFactory(code="zs-bj", name="驻京组", kind=UnitKind.REMOTE_OFFICE, parent=bureau)
+    town_a = UnitFactory(code="town-a", name="甲镇", kind=UnitKind.TOWNSHIP, parent=zone)
+    town_b = UnitFactory(code="town-b", name="乙镇", kind=UnitKind.TOWNSHIP, parent=zone)
+    return type("Tree", (), dict(city=city, zone=zone, bureau=bureau, beijing=beijing, town_a=town_a, town_b=town_b))
