@@ -23,7 +23,8 @@ class SessionTimeoutMiddleware:
             now = time.time()
             idle = now - request.session.get("zoneops_seen_at", 0)
             age = now - request.session["zoneops_login_at"]
-            if idle > settings.ZONEOPS_SESSION_IDLE_MINUTES * 60 or age > settings.ZONEOPS_SESSION_ABSOLUTE_HOURS * 3600:
+            idle_limit = settings.ZONEOPS_SESSION_IDLE_MINUTES * 60
+            if idle > idle_limit or age > settings.ZONEOPS_SESSION_ABSOLUTE_HOURS * 3600:
                 sign_out(request, reason="auth.session_expired")
                 if request.path.startswith("/api/"):
                     return JsonResponse({"code": "session_expired", "detail": EXPIRED_MESSAGE}, status=401)

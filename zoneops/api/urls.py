@@ -9,8 +9,10 @@ from zoneops.org.api import router as org_router
 api = NinjaAPI(
     title="ZoneOps API",
     version="1",
-    description="开发区招商与项目建设指挥平台接口。认证：`Authorization: Bearer <令牌>`（`zoneops token create`）或浏览器会话。"
-    "所有列表均按调用者的数据范围过滤。",
+    description=(
+        "开发区招商与项目建设指挥平台接口。认证：`Authorization: Bearer <令牌>`（`zoneops token create`）"
+        "或浏览器会话。所有列表均按调用者的数据范围过滤。"
+    ),
     auth=AUTH,
     urls_namespace="api",
 )

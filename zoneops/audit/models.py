@@ -40,13 +40,6 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
 
-    @property
-    def summary(self):
-        parts = [f"{name}: {value}" for name, value in (self.changes or {}).items()]
-        if self.detail:
-            parts.append(self.detail)
-        return "；".join(parts)[:300]
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("审计日志只能追加，不能修改。")
@@ -55,8 +48,18 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise RuntimeError("审计日志只能追加，不能删除。")
 
+    @property
+    def summary(self):
+        parts = [f"{name}: {value}" for name, value in (self.changes or {}).items()]
+        if self.detail:
+            parts.append(self.detail)
+        return "；".join(parts)[:300]
+
 
 class AuditHead(models.Model):
     """A single row locked while appending, so concurrent writers extend the chain one at a time."""
 
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.last_hash

@@ -53,7 +53,7 @@ def xlsx_response(*, filename, title, header_rows, rows, footer_rows=(), merges=
     for merge in merges:
         sheet.merged_cells.add(merge)
     write_sheet(sheet, title=title, header_rows=header_rows, rows=rows, footer_rows=footer_rows)
-    spool = tempfile.TemporaryFile()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     workbook.save(spool)
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX_TYPE)

@@ -17,7 +17,14 @@ from zoneops.core.http import get_or_404
 from zoneops.core.listing import Column, Table, list_response
 from zoneops.org import selectors, services
 from zoneops.org.forms import (
-    GrantForm, InitialPasswordForm, PersonFilterForm, PersonForm, RoleForm, UnitFilterForm, UnitForm, UnitMoveForm,
+    GrantForm,
+    InitialPasswordForm,
+    PersonFilterForm,
+    PersonForm,
+    RoleForm,
+    UnitFilterForm,
+    UnitForm,
+    UnitMoveForm,
 )
 from zoneops.org.models import Grant, Role, Unit
 from zoneops.org.scope import has_permission, scope

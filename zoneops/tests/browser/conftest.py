@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made from the test
 # (fixtures building data) would otherwise be refused as "called from an async context".
@@ -50,42 +49,9 @@ def artifacts():
     return ARTIFACTS
 
 
-def _audit_triggers():
-    """The append-only triggers' (create, drop) statements for this database, from their migration."""
-    import importlib
-
-    migration = importlib.import_module("zoneops.audit.migrations.0002_append_only_triggers")
-    if connection.vendor == "postgresql":
-        return migration.POSTGRES, migration.POSTGRES_REVERSE
-    return migration.SQLITE, migration.SQLITE_REVERSE
-
-
-def _run(statements):
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
 @pytest.fixture
-def flushable_db(transactional_db):
-    """A transactional database whose audit log can be emptied between tests.
-
-    live_server needs real commits, so the database is flushed after each test; the audit log's
-    append-only triggers refuse that DELETE/TRUNCATE. They are on during the test (the app runs as in
-    production) and dropped just before the flush, then recreated for the next test.
-    """
-    create, drop = _audit_triggers()
-    try:
-        _run(drop)  # present after migrate, absent after a previous test's teardown
-    except Exception:  # noqa: BLE001,S110 - absent: nothing to drop
-        pass
-    _run(create)
-    yield
-    _run(drop)
-
-
-@pytest.fixture
-def demo_zone(flushable_db, live_server):
+def demo_zone(transactional_db, live_server):
+    # zoneops/conftest.py lifts the audit log's append-only triggers for the flush after each test.
     from zoneops.demo.zone import build_demo_zone
 
     build_demo_zone(password=DEMO_PASSWORD)

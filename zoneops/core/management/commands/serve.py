@@ -18,7 +18,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"ZoneOps 正在 http://{host}:{port} 提供服务（数据目录 {settings.HOME}）")
         sys.stdout.flush()
-        os.execv(sys.executable, [
+        os.execv(sys.executable, [  # noqa: S606 - replaces this process with gunicorn, no shell
             sys.executable, "-m", "gunicorn", "zoneops.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
             "--forwarded-allow-ips", os.environ.get("ZONEOPS_FORWARDED_ALLOW_IPS", "127.0.0.1"),

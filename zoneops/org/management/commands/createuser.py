@@ -27,7 +27,8 @@ class Command(BaseCommand):
         if unit_row is None:
             raise CommandError(f"找不到单位代码：{unit}")
         if role_row is None:
-            raise CommandError(f"找不到角色代码：{role}（可用：{', '.join(Role.objects.values_list('code', flat=True))}）")
+            known = ", ".join(Role.objects.values_list("code", flat=True))
+            raise CommandError(f"找不到角色代码：{role}（可用：{known}）")
         actor = Actor.system()
         try:
             with transaction.atomic():
@@ -36,4 +37,5 @@ class Command(BaseCommand):
                 grant_create(actor=actor, person=person, role=role_row, scope=scope)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from None
-        self.stdout.write(f"已创建 {username}（{unit_row.name}，{role_row.name}/{Scope(scope).label}），首次登录须修改密码。")
+        grant_text = f"{role_row.name}/{Scope(scope).label}"
+        self.stdout.write(f"已创建 {username}（{unit_row.name}，{grant_text}），首次登录须修改密码。")
