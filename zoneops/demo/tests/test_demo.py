@@ -72,8 +72,8 @@ def test_console_entry_runs_as_module(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"ZONEOPS_HOME": str(tmp_path)}
 
     def zoneops(*args):
-        return subprocess.run(  # noqa: S603 - fixed arguments[sys.executable, "-m", "zoneops", *args], capture_output=True, text=True,
-                              timeout=120, check=False, env=env)
+        command = [sys.executable, "-m", "zoneops", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env)  # noqa: S603
 
     assert zoneops("migrate", "-v0").returncode == 0
     result = zoneops("workdays", "add", "2026-09-30", "1")
