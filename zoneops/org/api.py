@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zoneops.audit.context import Actor
@@ -106,7 +106,7 @@ def unit_detail(request, unit_id: int):
 def unit_create(request, payload: UnitIn):
     parent = selectors.unit_get(user=request.user, pk=payload.parent_id, action="unit.manage")
     data = payload.dict(exclude={"parent_id"})
-    return 201, services.unit_create(actor=Actor.from_request(request), parent=parent, **data)
+    return Status(201, services.unit_create(actor=Actor.from_request(request), parent=parent, **data))
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="修改单位（需带版本号）")
@@ -132,4 +132,4 @@ def person_detail(request, person_id: int):
 def person_create(request, payload: PersonIn):
     unit = selectors.unit_get(user=request.user, pk=payload.unit_id, action="person.manage")
     data = payload.dict(exclude={"unit_id"})
-    return 201, services.person_create(actor=Actor.from_request(request), unit=unit, **data)
+    return Status(201, services.person_create(actor=Actor.from_request(request), unit=unit, **data))

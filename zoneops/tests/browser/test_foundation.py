@@ -9,9 +9,16 @@ import re
 
 from playwright.sync_api import expect
 
-from zoneops.tests.browser.conftest import DEMO_PASSWORD
+from zoneops.tests.browser.conftest import DEMO_PASSWORD, STYLESHEET, project_static_dir_missing
 
 ZONE = "渭南经济技术开发区"
+
+
+def test_the_static_files_are_found():
+    """collectstatic and the development server find the vendored CSS/JS under zoneops/static."""
+    assert not project_static_dir_missing(), (
+        f"staticfiles cannot find {STYLESHEET}: add STATICFILES_DIRS = [BASE_DIR / 'static'] to settings.py"
+    )
 
 
 def sign_in(page, username, password=DEMO_PASSWORD):
