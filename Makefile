@@ -29,7 +29,7 @@ test-fast: setup
 	$(BIN)/pytest -q -m "not browser"
 
 browser:
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-system-packages.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -28,8 +28,24 @@ def _audit_guards_for_flush(request):
 
     request.getfixturevalue("transactional_db")
     guards.install(connection)
+    _reload_migration_data()
     yield
     guards.remove(connection)
+
+
+def _reload_migration_data():
+    """A flush also empties what data migrations loaded; put it back for the next transactional test."""
+    from zoneops.core.models import IndustryCode, Region
+    from zoneops.core.reference import load_industry_codes, load_regions
+    from zoneops.core.workdays import seed_official_calendar
+    from zoneops.org.models import Role
+    from zoneops.org.roles import sync_builtin_roles
+
+    if not Role.objects.exists():
+        sync_builtin_roles(Role)
+        load_industry_codes(IndustryCode)
+        load_regions(Region)
+        seed_official_calendar()
 
 
 @pytest.fixture(autouse=True)

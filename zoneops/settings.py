@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zoneops.audit",
     "zoneops.org",
     "zoneops.accounts",
+    "zoneops.projects",
     "zoneops.api",
     "zoneops.demo",
 ]

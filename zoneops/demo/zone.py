@@ -12,7 +12,6 @@ from django.db import transaction
 from zoneops.audit.context import Actor
 from zoneops.org import services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
-from zoneops.org.roles import BUILTIN_ROLES
 
 ZONE_CODE = "wn-jkq"
 
@@ -70,13 +69,6 @@ def random_password():
     return f"Zo{core}#{secrets.randbelow(10)}a"
 
 
-def ensure_roles(actor):
-    for spec in BUILTIN_ROLES:
-        if not Role.objects.filter(code=spec["code"]).exists():
-            role = services.role_create(actor=actor, **spec)
-            Role.objects.filter(pk=role.pk).update(is_builtin=True)
-
-
 def _ensure_units(actor, node, parent=None):
     code, name, kind, children = node
     unit = Unit.objects.filter(code=code).first()
@@ -90,7 +82,6 @@ def _ensure_units(actor, node, parent=None):
 def build_demo_zone(password=None):
     """Create (or complete) the demo zone. Returns (password used or None if unchanged, users)."""
     actor = Actor.system()
-    ensure_roles(actor)
     _ensure_units(actor, TREE)
     password = password or settings.ZONEOPS_DEMO_PASSWORD or None
     created_any = False

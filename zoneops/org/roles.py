@@ -3,6 +3,8 @@
 from zoneops.org.permissions import Duty
 
 VIEW = ["unit.view", "person.view"]
+PROJECT_ALL = ["project.view", "project.edit", "project.stage", "project.report", "project.review",
+               "project.approval", "project.rules"]
 
 BUILTIN_ROLES = [
     {"code": "system_admin", "name": "系统管理员", "duty": Duty.SYSTEM_ADMIN,
@@ -13,14 +15,29 @@ BUILTIN_ROLES = [
      "description": "管理角色、授权与账号锁定"},
     {"code": "auditor", "name": "审计管理员", "duty": Duty.AUDITOR,
      "permissions": ["audit.view"], "description": "只读审计日志，不能修改人员与授权"},
-    {"code": "leader", "name": "区领导", "duty": Duty.BUSINESS, "permissions": VIEW,
+    {"code": "leader", "name": "区领导", "duty": Duty.BUSINESS, "permissions": VIEW + ["project.view"],
      "description": "查看全区数据，包联项目与线索"},
-    {"code": "investment", "name": "招商业务", "duty": Duty.BUSINESS, "permissions": VIEW,
+    {"code": "investment", "name": "招商业务", "duty": Duty.BUSINESS, "permissions": VIEW + ["project.view"],
      "description": "招商局、驻外招商组：线索、签约、到位资金"},
-    {"code": "projects", "name": "项目管理", "duty": Duty.BUSINESS, "permissions": VIEW,
+    {"code": "projects", "name": "项目管理", "duty": Duty.BUSINESS, "permissions": VIEW + PROJECT_ALL,
      "description": "项目办：项目库、节点、调度"},
-    {"code": "department", "name": "部门业务", "duty": Duty.BUSINESS, "permissions": VIEW,
+    {"code": "department", "name": "部门业务", "duty": Duty.BUSINESS,
+     "permissions": VIEW + ["project.view", "project.approval"],
      "description": "职能部门：办理交办问题与审批"},
-    {"code": "township", "name": "乡镇园区业务", "duty": Duty.BUSINESS, "permissions": VIEW,
+    {"code": "township", "name": "乡镇园区业务", "duty": Duty.BUSINESS,
+     "permissions": VIEW + ["project.view", "project.edit", "project.report"],
      "description": "乡镇、园区：本辖区项目与线索"},
+    {"code": "commissioner", "name": "项目专员", "duty": Duty.BUSINESS,
+     "permissions": ["unit.view", "project.view", "project.report"],
+     "description": "负责具体项目的进度填报（通常授予“仅本人”范围）"},
 ]
+
+
+def sync_builtin_roles(role_model):
+    """Create missing built-in roles and bring their permissions up to date (used by migrations)."""
+    for spec in BUILTIN_ROLES:
+        role_model.objects.update_or_create(
+            code=spec["code"],
+            defaults={"name": spec["name"], "duty": spec["duty"], "permissions": sorted(spec["permissions"]),
+                      "description": spec["description"], "is_builtin": True},
+        )

@@ -1,8 +1,8 @@
 """The one data-scope mechanism: ``scope(queryset, user, action)``.
 
 Every queryset that reaches a user passes through here. A model takes part by naming its unit
-field (``scope_unit_field``; ``None`` for the Unit model itself) and, optionally, the field that
-names its owner (``scope_owner_field``) for 仅本人 grants. A user's grants for ``action`` are OR-ed;
+field (``scope_unit_field``; ``None`` for the Unit model itself) and, optionally, the field (or
+tuple of fields) that names its owners (``scope_owner_field``) for 仅本人 grants. A user's grants for ``action`` are OR-ed;
 no grant gives an empty queryset.
 """
 
@@ -69,7 +69,9 @@ def scope_filter(model, user, action):
         elif grant.scope == Scope.CUSTOM:
             condition |= Q(**{f"{id_lookup}__in": [unit.pk for unit in grant.custom_units.all()]})
         elif grant.scope == Scope.OWN and owner_field:
-            condition |= Q(**{owner_field: user.pk})
+            owner_fields = (owner_field,) if isinstance(owner_field, str) else owner_field
+            for name in owner_fields:
+                condition |= Q(**{name: user.pk})
     return condition
 
 

@@ -5,7 +5,6 @@ import factory
 from zoneops.audit.context import Actor
 from zoneops.org import services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
-from zoneops.org.roles import BUILTIN_ROLES
 
 PASSWORD = "Zone#Ops2026"
 SYSTEM = Actor.system()
@@ -44,10 +43,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 
 def role(code):
-    """A built-in role, created on first use."""
-    spec = next(spec for spec in BUILTIN_ROLES if spec["code"] == code)
-    existing = Role.objects.filter(code=code).first()
-    return existing or services.role_create(actor=SYSTEM, **spec)
+    """A built-in role (created by migration)."""
+    return Role.objects.get(code=code)
 
 
 def grant(person, role_code, scope=Scope.UNIT_TREE, unit=None, custom_units=()):

@@ -79,7 +79,8 @@ def demo_zone(_project_static_files, transactional_db, live_server):
 
 
 class Tab:
-    """A page plus what went wrong in it: JavaScript errors and static files that failed to load."""
+    """A page plus what went wrong in it: JavaScript errors, server errors (htmx swaps them silently)
+    and static files that failed to load."""
 
     def __init__(self, browser, live_server, **options):
         self.context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url,
@@ -91,7 +92,7 @@ class Tab:
         self.page.on("response", self._check_response)
 
     def _check_response(self, response):
-        if "/static/" in response.url and response.status >= 400:
+        if response.status >= 500 or ("/static/" in response.url and response.status >= 400):
             self.problems.append(f"{response.status} {response.url}")
 
     def close(self):

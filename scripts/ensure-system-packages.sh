@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Browser tests use Debian's Chromium (never a downloaded browser) and CJK fonts for screenshots.
+# System packages the tests need: Debian's Chromium (never a downloaded browser) for browser tests,
+# CJK fonts for screenshots and PDFs, and the libraries WeasyPrint loads.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# WeasyPrint (PDF output) needs Pango, and HarfBuzz's subsetter to embed CJK fonts quickly.
+ldconfig -p | grep -q "libpango-1.0.so" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p | grep -q "libharfbuzz-subset.so" || need+=(libharfbuzz-subset0)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${need[*]} from Debian's packages…"

@@ -1,0 +1,355 @@
+"""Key projects (重点项目): the ledger, stage history, milestones, progress reports, statistics
+inclusion, approvals, and the zone's rules for them."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from zoneops.core.models import TimeStampedModel, VersionedModel
+from zoneops.core.money import YUAN_PER_WAN, MoneyField
+from zoneops.projects.choices import (
+    STATS_DOCUMENTS, ApprovalMode, ApprovalStage, BuildNature, Level, ReportFrequency, ReportStatus, Stage,
+    StatsStatus,
+)
+
+# GB/T 40058 项目代码: YYMM-RRRRRR-DD-TT-NNNNNN (24 characters). We validate, never generate.
+PROJECT_CODE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
+
+
+def validate_project_code(value):
+    if value and not PROJECT_CODE.match(value):
+        raise ValidationError("项目代码应为24位，格式如 2611-610502-04-01-123456。")
+    if value and not 1 <= int(value[2:4]) <= 12:
+        raise ValidationError("项目代码前四位应为赋码年月（YYMM）。")
+
+
+class ProjectRules(models.Model):
+    """The zone's rules for projects, kept as data (one row). Defaults follow common practice."""
+
+    stats_threshold = MoneyField("纳统起点（元）", default=500 * YUAN_PER_WAN)
+    report_frequency = models.CharField("填报周期", max_length=10, choices=ReportFrequency.choices,
+                                        default=ReportFrequency.MONTH)
+    report_window_days = models.PositiveSmallIntegerField("填报窗口（期末后天数）", default=5)
+    pre_start_approval_workdays = models.PositiveSmallIntegerField("开工前审批时限（工作日）", default=45)
+    whole_approval_workdays = models.PositiveSmallIntegerField("全流程审批时限（工作日）", default=120)
+    yellow_overdue_milestones = models.PositiveSmallIntegerField("黄灯：逾期节点数≥", default=1)
+    red_overdue_milestones = models.PositiveSmallIntegerField("红灯：逾期节点数≥", default=2)
+    yellow_missing_reports = models.PositiveSmallIntegerField("黄灯：缺报期数≥", default=1)
+    red_missing_reports = models.PositiveSmallIntegerField("红灯：缺报期数≥", default=2)
+    yellow_investment_lag_percent = models.PositiveSmallIntegerField("黄灯：投资滞后计划百分点≥", default=10)
+    red_investment_lag_percent = models.PositiveSmallIntegerField("红灯：投资滞后计划百分点≥", default=30)
+
+    class Meta:
+        verbose_name = "项目规则"
+
+    def __str__(self):
+        return "项目规则"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class Project(VersionedModel):
+    """A key project (重点项目) in the ledger (项目库)."""
+
+    scope_unit_field = "responsible_unit"
+    scope_owner_field = ("commissioner", "leader")  # 仅本人: the 项目专员 and the 包联领导
+
+    name = models.CharField("项目名称", max_length=200)
+    code = models.CharField("项目代码", max_length=24, blank=True, validators=[validate_project_code],
+                            help_text="全国投资项目在线审批监管平台赋码，格式 YYMM-RRRRRR-DD-TT-NNNNNN；没有可不填。")
+    enterprise = models.CharField("项目业主", max_length=200)
+    responsible_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="projects",
+                                         verbose_name="责任单位")
+    co_units = models.ManyToManyField("org.Unit", blank=True, related_name="co_projects", verbose_name="配合单位")
+    task_force = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="task_force_projects", verbose_name="专班")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="led_projects", verbose_name="包联领导")
+    commissioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="commissioned_projects", verbose_name="项目专员")
+    industry = models.ForeignKey("core.IndustryCode", null=True, blank=True, on_delete=models.PROTECT,
+                                 verbose_name="国民经济行业")
+    build_nature = models.CharField("建设性质", max_length=12, choices=BuildNature.choices, default=BuildNature.NEW)
+    is_national_key = models.BooleanField("国家重点", default=False)
+    is_provincial_key = models.BooleanField("省重点", default=False)
+    is_city_key = models.BooleanField("市重点", default=False)
+    is_district_key = models.BooleanField("区重点", default=False)
+    stage = models.CharField("阶段", max_length=12, choices=Stage.choices, default=Stage.RESERVE)
+    total_investment = MoneyField("总投资（元）")
+    year_plan_investment = MoneyField("本年计划投资（元）", default=0)
+    investment_before = MoneyField("以前年度累计完成投资（元）", default=0,
+                                   help_text="开始在系统中填报之前已完成的投资。")
+    planned_start = models.DateField("计划开工", null=True, blank=True)
+    planned_completion = models.DateField("计划竣工", null=True, blank=True)
+    signed_on = models.DateField("签约日期", null=True, blank=True)
+    actual_start = models.DateField("实际开工", null=True, blank=True)
+    in_stats_on = models.DateField("纳统日期", null=True, blank=True)
+    actual_completion = models.DateField("实际竣工", null=True, blank=True)
+    operating_on = models.DateField("投产日期", null=True, blank=True)
+    full_output_on = models.DateField("达产日期", null=True, blank=True)
+    location = models.CharField("建设地点", max_length=200, blank=True)
+    content = models.TextField("建设内容及规模", max_length=4000, blank=True)
+    expected_output = MoneyField("预计年产值（元）", null=True, blank=True)
+    expected_tax = MoneyField("预计年税收（元）", null=True, blank=True)
+    expected_jobs = models.PositiveIntegerField("预计带动就业（人）", null=True, blank=True)
+    measures = models.TextField("定举措", max_length=2000, blank=True)
+    standard = models.TextField("定标准", max_length=2000, blank=True)
+    reward_penalty = models.TextField("定奖惩", max_length=2000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "项目"
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="projects_unique_code"),
+            models.CheckConstraint(condition=models.Q(total_investment__gte=0), name="projects_investment_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["stage"], name="projects_stage"),
+            models.Index(fields=["responsible_unit", "stage"], name="projects_unit_stage"),
+            models.Index(fields=["leader"], name="projects_leader"),
+            models.Index(fields=["industry"], name="projects_industry"),
+            models.Index(fields=["name"], name="projects_name"),
+            models.Index(fields=["planned_start"], name="projects_planned_start"),
+            models.Index(fields=["is_provincial_key", "is_city_key"], name="projects_levels"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def levels(self):
+        return [level for level in Level if getattr(self, LEVEL_FIELDS[level])]
+
+    def clean(self):
+        errors = {}
+        if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
+            errors["planned_completion"] = "计划竣工日期不能早于计划开工日期。"
+        if self.year_plan_investment and self.total_investment is not None \
+                and self.year_plan_investment > self.total_investment:
+            errors["year_plan_investment"] = "本年计划投资不能大于总投资。"
+        if errors:
+            raise ValidationError(errors)
+
+
+LEVEL_FIELDS = {
+    Level.NATIONAL: "is_national_key",
+    Level.PROVINCIAL: "is_provincial_key",
+    Level.CITY: "is_city_key",
+    Level.DISTRICT: "is_district_key",
+}
+
+
+class StageChange(models.Model):
+    """One step of a project's stage history: who, when, why."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField("原阶段", max_length=12, choices=Stage.choices)
+    to_stage = models.CharField("新阶段", max_length=12, choices=Stage.choices)
+    effective_on = models.DateField("发生日期")
+    reason = models.CharField("原因", max_length=500, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = "阶段变更"
+
+    def __str__(self):
+        return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+class MilestoneTemplate(TimeStampedModel):
+    """A reusable list of milestones, e.g. 工业项目 (签约 … 投产)."""
+
+    name = models.CharField("模板名称", max_length=50, unique=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "节点模板"
+
+    def __str__(self):
+        return self.name
+
+
+class MilestoneTemplateItem(models.Model):
+    template = models.ForeignKey(MilestoneTemplate, on_delete=models.CASCADE, related_name="items")
+    seq = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("节点名称", max_length=50)
+    offset_days = models.IntegerField("相对计划开工的天数", default=0,
+                                      help_text="负数表示开工前，例如 供地 -90。")
+
+    class Meta:
+        ordering = ["template", "seq"]
+        constraints = [models.UniqueConstraint(fields=["template", "seq"], name="projects_template_seq")]
+
+    def __str__(self):
+        return self.name
+
+
+class Milestone(models.Model):
+    """A node (节点) of a project's schedule. The baseline is the first plan and never changes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    seq = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("节点名称", max_length=50)
+    baseline_date = models.DateField("基线日期")
+    planned_date = models.DateField("计划日期")
+    actual_date = models.DateField("完成日期", null=True, blank=True)
+    replan_count = models.PositiveSmallIntegerField("调整次数", default=0)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["project", "seq"]
+        verbose_name = "节点"
+        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="projects_milestone_seq")]
+        indexes = [models.Index(fields=["planned_date", "actual_date"], name="projects_milestone_due")]
+
+    def __str__(self):
+        return f"{self.project} · {self.name}"
+
+
+class ProgressReport(VersionedModel):
+    """A progress report (进度填报) for one period. Cumulative figures are derived, never stored."""
+
+    scope_unit_field = "project__responsible_unit"
+    scope_owner_field = ("project__commissioner", "project__leader")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    period_key = models.CharField("期间", max_length=12)
+    period_start = models.DateField("期间开始")
+    period_end = models.DateField("期间结束")
+    invested = MoneyField("本期完成投资（元）")
+    progress_text = models.TextField("形象进度", max_length=2000)
+    percent = models.PositiveSmallIntegerField("完成百分比", validators=[MaxValueValidator(100)])
+    workers = models.PositiveIntegerField("在岗人数", default=0)
+    status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    submitted_at = models.DateTimeField("提交时间")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    is_late = models.BooleanField("逾期填报", default=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    review_comment = models.CharField("审核意见", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["project", "-period_start"]
+        verbose_name = "进度填报"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period_key"], name="projects_report_period"),
+            models.CheckConstraint(condition=models.Q(invested__gte=0), name="projects_report_invested_positive"),
+        ]
+        indexes = [models.Index(fields=["project", "period_start"], name="projects_report_project_period"),
+                   models.Index(fields=["period_start"], name="projects_report_period_start")]
+
+    def __str__(self):
+        return f"{self.project} {self.period_key}"
+
+
+def report_photo_path(instance, filename):
+    return f"projects/{instance.report.project_id}/{instance.report.period_key}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField("照片", upload_to=report_photo_path)
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "id"]
+        verbose_name = "现场照片"
+
+    def __str__(self):
+        return self.image.name
+
+
+class StatsQuarterTarget(models.Model):
+    """入库纳统计划: how many projects must be started and counted by a quarter (e.g. 15 by Q1)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", validators=[MinValueValidator(1), MaxValueValidator(4)])
+    target_count = models.PositiveIntegerField("目标项目数")
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="projects_stats_target")]
+
+    def __str__(self):
+        return f"{self.year}年第{self.quarter}季度 {self.target_count}个"
+
+
+def _empty_checklist():
+    return {name: False for name in STATS_DOCUMENTS}
+
+
+class StatsInclusion(TimeStampedModel):
+    """A project's path into the fixed-asset investment statistics (先入库，后有数)."""
+
+    scope_unit_field = "project__responsible_unit"
+    scope_owner_field = ("project__commissioner", "project__leader")
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="stats")
+    planned_year = models.PositiveSmallIntegerField("计划纳统年度")
+    planned_quarter = models.PositiveSmallIntegerField("计划纳统季度",
+                                                       validators=[MinValueValidator(1), MaxValueValidator(4)])
+    status = models.CharField("状态", max_length=10, choices=StatsStatus.choices, default=StatsStatus.PLANNED)
+    documents = models.JSONField("资料清单", default=_empty_checklist)
+    included_on = models.DateField("入库日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "入库纳统"
+        indexes = [models.Index(fields=["planned_year", "planned_quarter"], name="projects_stats_quarter")]
+
+    def __str__(self):
+        return f"{self.project} {self.planned_year}Q{self.planned_quarter}"
+
+    @property
+    def documents_ready(self):
+        return all(self.documents.get(name) for name in STATS_DOCUMENTS)
+
+
+class ApprovalItem(TimeStampedModel):
+    """One approval (审批事项) in the four stages of 工程建设项目审批, with a limit in working days."""
+
+    scope_unit_field = "project__responsible_unit"
+    scope_owner_field = ("project__commissioner", "project__leader")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
+    stage = models.CharField("审批阶段", max_length=24, choices=ApprovalStage.choices)
+    name = models.CharField("事项名称", max_length=100)
+    department = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="审批部门")
+    limit_workdays = models.PositiveSmallIntegerField("承诺时限（工作日）")
+    mode = models.CharField("办理模式", max_length=16, choices=ApprovalMode.choices, default=ApprovalMode.NORMAL)
+    submitted_on = models.DateField("申报日期", null=True, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    done_on = models.DateField("办结日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "stage", "id"]
+        verbose_name = "审批事项"
+
+    def __str__(self):
+        return f"{self.project} · {self.name}"
+
+    def clean(self):
+        if self.accepted_on and self.submitted_on and self.accepted_on < self.submitted_on:
+            raise ValidationError({"accepted_on": "受理日期不能早于申报日期。"})
+        if self.done_on and not self.accepted_on:
+            raise ValidationError({"done_on": "请先填写受理日期。"})
+        if self.done_on and self.accepted_on and self.done_on < self.accepted_on:
+            raise ValidationError({"done_on": "办结日期不能早于受理日期。"})
