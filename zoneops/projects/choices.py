@@ -42,6 +42,14 @@ class Level(models.TextChoices):
     DISTRICT = "district", "区重点"
 
 
+LEVEL_FIELDS_BY_CODE = {
+    Level.NATIONAL: "is_national_key",
+    Level.PROVINCIAL: "is_provincial_key",
+    Level.CITY: "is_city_key",
+    Level.DISTRICT: "is_district_key",
+}
+
+
 class BuildNature(models.TextChoices):
     NEW = "new", "新建"
     EXPANSION = "expansion", "扩建"

@@ -12,7 +12,15 @@ from django.urls import reverse
 from zoneops.core.models import TimeStampedModel, VersionedModel
 from zoneops.core.money import YUAN_PER_WAN, MoneyField
 from zoneops.projects.choices import (
-    STATS_DOCUMENTS, ApprovalMode, ApprovalStage, BuildNature, Level, ReportFrequency, ReportStatus, Stage,
+    LEVEL_FIELDS_BY_CODE,
+    STATS_DOCUMENTS,
+    ApprovalMode,
+    ApprovalStage,
+    BuildNature,
+    Level,
+    ReportFrequency,
+    ReportStatus,
+    Stage,
     StatsStatus,
 )
 
@@ -129,7 +137,7 @@ class Project(VersionedModel):
 
     @property
     def levels(self):
-        return [level for level in Level if getattr(self, LEVEL_FIELDS[level])]
+        return [level for level in Level if getattr(self, LEVEL_FIELDS_BY_CODE[level])]
 
     def clean(self):
         errors = {}
@@ -140,14 +148,6 @@ class Project(VersionedModel):
             errors["year_plan_investment"] = "本年计划投资不能大于总投资。"
         if errors:
             raise ValidationError(errors)
-
-
-LEVEL_FIELDS = {
-    Level.NATIONAL: "is_national_key",
-    Level.PROVINCIAL: "is_provincial_key",
-    Level.CITY: "is_city_key",
-    Level.DISTRICT: "is_district_key",
-}
 
 
 class StageChange(models.Model):

@@ -1,0 +1,195 @@
+"""Every read of the project module: scoped querysets, derived figures, lights and aggregates."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from zoneops.core.industry import codes_under
+from zoneops.core.periods import period_containing
+from zoneops.org.scope import scope
+from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, Light, Stage
+from zoneops.projects.models import Milestone, ProgressReport, Project, ProjectRules
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    q: str = ""
+    stage: str = ""
+    unit: object = None  # a Unit: the unit and everything below it
+    level: str = ""
+    industry: str = ""  # a GB/T 4754 code prefix (门类 letter or digits)
+    leader: object = None
+    light: str = ""
+
+
+def _sum_reports(condition=None):
+    reports = (ProgressReport.objects.filter(condition or Q(), project=OuterRef("pk")).order_by()
+               .values("project").annotate(total=Sum("invested")).values("total"))
+    return Coalesce(Subquery(reports, output_field=IntegerField()), Value(0))
+
+
+def project_queryset(*, user, action="project.view", today=None):
+    """Scoped projects with the derived figures every list and page needs, in one query."""
+    today = today or timezone.localdate()
+    year_start = date(today.year, 1, 1)
+    last_report = (ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period_end")
+                   .values("period_end")[:1])
+    overdue = Q(milestones__actual_date__isnull=True, milestones__planned_date__lt=today) | Q(
+        milestones__actual_date__gt=F("milestones__planned_date"))
+    return (
+        scope(Project.objects.all(), user, action)
+        .select_related("responsible_unit", "leader", "commissioner", "industry")
+        .annotate(
+            invested_total=_sum_reports(),
+            invested_year=_sum_reports(Q(period_start__gte=year_start)),
+            last_report_end=Subquery(last_report),
+            black_flags=Count("milestones", filter=overdue, distinct=True),
+        )
+    )
+
+
+def project_list(*, user, filters=ProjectFilters(), today=None):
+    qs = project_queryset(user=user, today=today)
+    if filters.q:
+        qs = qs.filter(Q(name__contains=filters.q) | Q(enterprise__contains=filters.q) | Q(code=filters.q))
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.unit is not None:
+        qs = qs.filter(responsible_unit__path__startswith=filters.unit.path)
+    if filters.level in LEVEL_FIELDS_BY_CODE:
+        qs = qs.filter(**{LEVEL_FIELDS_BY_CODE[filters.level]: True})
+    if filters.industry:
+        qs = qs.filter(industry_id__in=codes_under(filters.industry))
+    if filters.leader is not None:
+        qs = qs.filter(leader=filters.leader)
+    return qs
+
+
+def project_get(*, user, pk, action="project.view"):
+    return project_queryset(user=user, action=action).get(pk=pk)
+
+
+# --- Derived figures --------------------------------------------------------------------------
+
+def cumulative_for(project):
+    """Per report of a project: this period, this year to date, cumulative (with investment_before).
+
+    Returns the reports newest first, each with .year_to_date and .cumulative set. One query.
+    """
+    reports = list(project.reports.order_by("period_start").prefetch_related("photos"))
+    running, year_running, year = project.investment_before, 0, None
+    for report in reports:
+        if report.period_start.year != year:
+            year, year_running = report.period_start.year, 0
+        running += report.invested
+        year_running += report.invested
+        report.year_to_date, report.cumulative = year_running, running
+    return list(reversed(reports))
+
+
+def missing_reports(project, rules, today=None):
+    """Periods whose fill-in window has closed without a report, since the project started."""
+    from zoneops.projects.services import report_deadline
+
+    today = today or timezone.localdate()
+    if project.stage not in REPORTING_STAGES or not project.actual_start:
+        return []
+    last_end = getattr(project, "last_report_end", None)
+    period = period_containing(rules.report_frequency, max(project.actual_start, last_end or project.actual_start))
+    if last_end and period.end <= last_end:
+        period = period.next()
+    missing = []
+    while report_deadline(period.end, rules) < today and len(missing) < 24:
+        missing.append(period)
+        period = period.next()
+    return missing
+
+
+@dataclass(frozen=True)
+class LightVerdict:
+    light: str
+    reasons: tuple
+
+    @property
+    def label(self):
+        return Light(self.light).label
+
+
+def status_light(project, rules, today=None):
+    """Green/yellow/red with the reasons, from the zone's rules. Needs project_queryset's annotations."""
+    today = today or timezone.localdate()
+    if project.stage in (Stage.CANCELLED, Stage.RESERVE, Stage.FULL_OUTPUT, Stage.OPERATING):
+        return LightVerdict(Light.GREEN, ())
+    red, yellow = [], []
+    flags = project.black_flags
+    if flags >= rules.red_overdue_milestones:
+        red.append(f"逾期节点{flags}个")
+    elif flags >= rules.yellow_overdue_milestones:
+        yellow.append(f"逾期节点{flags}个")
+    missing = len(missing_reports(project, rules, today))
+    if missing >= rules.red_missing_reports:
+        red.append(f"缺报{missing}期")
+    elif missing >= rules.yellow_missing_reports:
+        yellow.append(f"缺报{missing}期")
+    lag = investment_lag_percent(project, today)
+    if lag is not None:
+        if lag >= rules.red_investment_lag_percent:
+            red.append(f"投资滞后序时进度{lag}个百分点")
+        elif lag >= rules.yellow_investment_lag_percent:
+            yellow.append(f"投资滞后序时进度{lag}个百分点")
+    if red:
+        return LightVerdict(Light.RED, tuple(red + yellow))
+    if yellow:
+        return LightVerdict(Light.YELLOW, tuple(yellow))
+    return LightVerdict(Light.GREEN, ())
+
+
+def investment_lag_percent(project, today):
+    """How many percentage points this year's investment is behind the time-proportional plan (序时进度)."""
+    if not project.year_plan_investment or project.stage not in REPORTING_STAGES:
+        return None
+    elapsed = today.month / 12
+    done = project.invested_year / project.year_plan_investment
+    lag = round((elapsed - done) * 100)
+    return lag if lag > 0 else 0
+
+
+def with_lights(projects, today=None):
+    """Attach .verdict to each project (no queries beyond the one rules row)."""
+    rules = ProjectRules.current()
+    for project in projects:
+        project.verdict = status_light(project, rules, today)
+    return projects
+
+
+# --- Battle map and summaries -----------------------------------------------------------------
+
+BATTLE_MAP_LIMIT = 300
+
+
+def battle_map_rows(*, user, filters=ProjectFilters(), limit=BATTLE_MAP_LIMIT, today=None):
+    """Projects with their milestones for the Gantt: two queries whatever the number of rows."""
+    from django.db.models import Prefetch
+
+    projects = list(
+        project_list(user=user, filters=filters, today=today)
+        .exclude(stage=Stage.CANCELLED)
+        .order_by("responsible_unit__path", "planned_start", "pk")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("seq")))[:limit]
+    )
+    return with_lights(projects, today)
+
+
+def ledger_summary(*, user, filters=ProjectFilters()):
+    """Counts and money by responsible unit and stage, aggregated by the database."""
+    rows = (
+        project_list(user=user, filters=filters).order_by()
+        .values("responsible_unit__name", "responsible_unit__path", "stage")
+        .annotate(count=Count("pk"), total_investment=Sum("total_investment"),
+                  year_plan=Sum("year_plan_investment"))
+        .order_by("responsible_unit__path", "stage")
+    )
+    return list(rows)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from zoneops.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("mine/", views.my_projects, name="mine"),
+    path("new/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/stage/", views.project_stage, name="stage"),
+    path("<int:pk>/milestones/", views.milestones, name="milestones"),
+    path("<int:pk>/report/", views.report_submit, name="report_submit"),
+    path("<int:pk>/approvals/", views.approvals, name="approvals"),
+    path("<int:pk>/stats/", views.stats_edit, name="stats_edit"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("stats/", views.stats_overview, name="stats"),
+    path("rules/", views.rules_edit, name="rules"),
+    path("summary/", views.ledger_summary_view, name="summary"),
+    path("battle-map/", views.battle_map, name="battle_map"),
+    path("battle-map.pdf", views.battle_map_pdf, name="battle_map_pdf"),
+]
