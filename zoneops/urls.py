@@ -9,6 +9,5 @@ urlpatterns = [
     path("", include("zoneops.core.urls")),
     path("org/", include("zoneops.org.urls")),
     path("audit/", include("zoneops.audit.urls")),
-    path("projects/", include("zoneops.projects.urls")),
     path("api/v1/", api.urls),
 ]

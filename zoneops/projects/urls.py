@@ -19,6 +19,4 @@ urlpatterns = [
     path("stats/", views.stats_overview, name="stats"),
     path("rules/", views.rules_edit, name="rules"),
     path("summary/", views.ledger_summary_view, name="summary"),
-    path("battle-map/", views.battle_map, name="battle_map"),
-    path("battle-map.pdf", views.battle_map_pdf, name="battle_map_pdf"),
 ]

@@ -50,7 +50,7 @@ def leader_walkthrough(page, artifacts, device):
 
     topbar = page.locator(".zo-topbar")
     expect(topbar.locator(".zo-topbar-title")).to_have_text("首页")
-    expect(topbar.get_by_text(ZONE).first).to_be_visible()
+    expect(topbar.get_by_text(ZONE).filter(visible=True)).to_have_count(1)
     expect(page.get_by_role("heading", name="您好，陈志远")).to_be_visible()
 
     sidebar = page.locator("#zo-sidebar")
@@ -136,6 +136,7 @@ def test_only_the_auditor_sees_the_audit_log(laptop, artifacts):
     expect(page.locator("#zo-sidebar")).not_to_contain_text("安全审计")
     response = page.goto("/audit/")
     assert response.status == 403
+    page.goto("/")
     sign_out(page, "王建国")
 
     sign_in(page, "demo-auditor")
