@@ -24,6 +24,13 @@ class NavModule:
 
 # Later modules add their entries here; a module with no visible item is hidden.
 MODULES = (
+    NavModule("项目建设", "building", (
+        NavItem("项目库", "projects:list", "project.view", "kanban"),
+        NavItem("我的项目", "projects:mine", "project.view", "person-workspace"),
+        NavItem("进度填报", "projects:reports", "project.view", "clipboard-data"),
+        NavItem("入库纳统", "projects:stats", "project.view", "clipboard-check"),
+        NavItem("项目规则", "projects:rules", "project.rules", "sliders"),
+    )),
     NavModule("系统管理", "gear", (
         NavItem("单位管理", "org:unit_list", "unit.view", "diagram-3"),
         NavItem("人员管理", "org:person_list", "person.view", "people"),

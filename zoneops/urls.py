@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("zoneops.core.urls")),
     path("org/", include("zoneops.org.urls")),
     path("audit/", include("zoneops.audit.urls")),
+    path("projects/", include("zoneops.projects.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,7 +1,32 @@
 """Form helpers shared by every module."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+from zoneops.core.money import wan_to_yuan, yuan_to_wan
+
+
+class WanField(forms.DecimalField):
+    """A money input typed in 万元 (up to 4 decimals) and cleaned to integer 元 for MoneyField."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("min_value", Decimal(0))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return yuan_to_wan(value, places=4).normalize()
+        return value
+
+    def clean(self, value):
+        amount = super().clean(value)
+        if amount is None:
+            return None
+        return wan_to_yuan(amount)
 
 
 def bootstrap(form):

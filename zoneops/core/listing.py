@@ -52,8 +52,12 @@ class Table:
 
 
 def list_response(request, *, queryset, table, title, template="core/list.html", filter_form=None,
-                  export_name="", context=None):
-    """Render a list page, its htmx fragment, or (``?export=xlsx``) an Excel export of all rows."""
+                  export_name="", context=None, prepare=None):
+    """Render a list page, its htmx fragment, or (``?export=xlsx``) an Excel export of all rows.
+
+    ``prepare`` receives the objects of the current page (a list) to attach derived values, e.g.
+    status lights, before the columns are read.
+    """
     queryset, sort = table.order(queryset, request.GET.get("sort"))
     if export_name and request.GET.get("export") == "xlsx":
         return _export(request, queryset, table, title, export_name)
@@ -62,13 +66,16 @@ def list_response(request, *, queryset, table, title, template="core/list.html",
     except ValueError:
         size = PAGE_SIZE
     page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    objects = list(page.object_list)
+    if prepare:
+        prepare(objects)
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {
         "title": title,
         "table": table,
         "page": page,
-        "rows": [(obj, table.row_values(obj)) for obj in page.object_list],
+        "rows": [(obj, table.row_values(obj)) for obj in objects],
         "sort": sort,
         "filter_form": filter_form,
         "query": params.urlencode(),

@@ -158,7 +158,8 @@ class StageChange(models.Model):
     to_stage = models.CharField("新阶段", max_length=12, choices=Stage.choices)
     effective_on = models.DateField("发生日期")
     reason = models.CharField("原因", max_length=500, blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -236,7 +237,8 @@ class ProgressReport(VersionedModel):
     workers = models.PositiveIntegerField("在岗人数", default=0)
     status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
     submitted_at = models.DateTimeField("提交时间")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     is_late = models.BooleanField("逾期填报", default=False)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

@@ -193,3 +193,94 @@ def ledger_summary(*, user, filters=ProjectFilters()):
         .order_by("responsible_unit__path", "stage")
     )
     return list(rows)
+
+
+# --- Approvals and statistics inclusion -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ApprovalSpan:
+    label: str
+    used: int
+    allowed: int
+
+    @property
+    def over(self):
+        return self.used > self.allowed
+
+
+def approval_spans(project, rules, today=None):
+    """Working days used vs allowed: each item, the pre-start stages together, and the whole process.
+
+    Returns (items with .used_workdays and .over set, [ApprovalSpan for 开工前, 全流程]).
+    """
+    from zoneops.core.workdays import workdays_between
+    from zoneops.projects.choices import PRE_START_APPROVAL_STAGES
+
+    today = today or timezone.localdate()
+    items = list(project.approvals.select_related("department").order_by("stage", "id"))
+    for item in items:
+        item.used_workdays = workdays_between(item.accepted_on, item.done_on or today) if item.accepted_on else 0
+        item.over = item.used_workdays > item.limit_workdays
+
+    def span(selected, label, allowed):
+        started = [i.accepted_on for i in selected if i.accepted_on]
+        if not started:
+            return ApprovalSpan(label, 0, allowed)
+        open_items = any(i.accepted_on and not i.done_on for i in selected)
+        end = today if open_items else max(i.done_on for i in selected if i.done_on)
+        return ApprovalSpan(label, workdays_between(min(started), end), allowed)
+
+    pre_start = [i for i in items if i.stage in PRE_START_APPROVAL_STAGES]
+    spans = [span(pre_start, "开工前审批", rules.pre_start_approval_workdays),
+             span(items, "全流程审批", rules.whole_approval_workdays)]
+    return items, spans
+
+
+def stats_progress(*, user, year):
+    """Per quarter of ``year``: the target, projects planned, and projects already included (cumulative)."""
+    from zoneops.projects.models import StatsInclusion, StatsQuarterTarget
+
+    targets = dict(StatsQuarterTarget.objects.filter(year=year).values_list("quarter", "target_count"))
+    inclusions = scope(StatsInclusion.objects.filter(planned_year=year), user, "project.view")
+    planned = dict(inclusions.order_by().values("planned_quarter").annotate(n=Count("pk"))
+                   .values_list("planned_quarter", "n"))
+    included = dict(inclusions.filter(status="included").order_by().values("planned_quarter")
+                    .annotate(n=Count("pk")).values_list("planned_quarter", "n"))
+    rows, running_planned, running_included = [], 0, 0
+    for quarter in range(1, 5):
+        running_planned += planned.get(quarter, 0)
+        running_included += included.get(quarter, 0)
+        rows.append({"quarter": quarter, "target": targets.get(quarter), "planned": running_planned,
+                     "included": running_included})
+    return rows
+
+
+def stats_rows(*, user, year):
+    from zoneops.projects.models import StatsInclusion
+
+    return (scope(StatsInclusion.objects.filter(planned_year=year), user, "project.view")
+            .select_related("project", "project__responsible_unit").order_by("planned_quarter", "project__name"))
+
+
+def report_rows(*, user, period_key="", status="", late=None):
+    qs = scope(ProgressReport.objects.all(), user, "project.view").select_related(
+        "project", "project__responsible_unit", "submitted_by")
+    if period_key:
+        qs = qs.filter(period_key=period_key)
+    if status:
+        qs = qs.filter(status=status)
+    if late is not None:
+        qs = qs.filter(is_late=late)
+    return qs
+
+
+def projects_missing_reports(*, user, today=None):
+    """Projects in a reporting stage whose latest closed period has no report (缺报), with the periods."""
+    rules = ProjectRules.current()
+    rows = []
+    for project in project_queryset(user=user, today=today).filter(stage__in=REPORTING_STAGES).order_by(
+            "responsible_unit__path", "name"):
+        missing = missing_reports(project, rules, today)
+        if missing:
+            rows.append((project, missing))
+    return rows

@@ -1,0 +1,179 @@
+from django import forms
+
+from zoneops.core.forms import WanField
+from zoneops.core.models import IndustryCode
+from zoneops.core.periods import period_containing
+from zoneops.projects.choices import ApprovalMode, ApprovalStage, Level, Light, Stage
+from zoneops.projects.models import MilestoneTemplate, Project, ProjectRules
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label="关键字", required=False, max_length=50,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称/业主/项目代码"}))
+    stage = forms.ChoiceField(label="阶段", required=False, choices=[("", "全部")] + Stage.choices)
+    unit = forms.ModelChoiceField(label="责任单位（含下级）", required=False, queryset=None)
+    level = forms.ChoiceField(label="级别", required=False, choices=[("", "全部")] + Level.choices)
+    industry = forms.CharField(label="行业代码", required=False, max_length=4,
+                               widget=forms.TextInput(attrs={"placeholder": "如 C 或 36"}))
+    light = forms.ChoiceField(label="状态灯", required=False, choices=[("", "全部")] + Light.choices)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ProjectForm(forms.ModelForm):
+    total_investment = WanField(label="总投资（万元）")
+    year_plan_investment = WanField(label="本年计划投资（万元）", required=False)
+    investment_before = WanField(label="以前年度累计完成投资（万元）", required=False)
+    expected_output = WanField(label="预计年产值（万元）", required=False)
+    expected_tax = WanField(label="预计年税收（万元）", required=False)
+    industry = forms.ModelChoiceField(label="国民经济行业（小类）", required=False,
+                                      queryset=IndustryCode.objects.filter(level=IndustryCode.Level.CLASS))
+
+    class Meta:
+        model = Project
+        fields = [
+            "name", "code", "enterprise", "responsible_unit", "co_units", "task_force", "leader", "commissioner",
+            "industry", "build_nature", "is_national_key", "is_provincial_key", "is_city_key", "is_district_key",
+            "total_investment", "year_plan_investment", "investment_before", "planned_start",
+            "planned_completion", "location", "content", "expected_output", "expected_tax", "expected_jobs",
+            "measures", "standard", "reward_penalty",
+        ]
+        widgets = {"planned_start": DATE, "planned_completion": DATE,
+                   "content": forms.Textarea(attrs={"rows": 3}), "measures": forms.Textarea(attrs={"rows": 2}),
+                   "standard": forms.Textarea(attrs={"rows": 2}), "reward_penalty": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, units, people, task_forces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+        self.fields["co_units"].required = False
+        self.fields["task_force"].queryset = task_forces
+        self.fields["leader"].queryset = people
+        self.fields["commissioner"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        for name in ("year_plan_investment", "investment_before"):
+            if data.get(name) is None:
+                data[name] = 0
+        return data
+
+
+class StageForm(forms.Form):
+    to_stage = forms.ChoiceField(label="变更为", choices=Stage.choices)
+    effective_on = forms.DateField(label="发生日期", required=False, widget=DATE)
+    reason = forms.CharField(label="原因", required=False, max_length=500,
+                             help_text="回退、跳过阶段、停缓建、终止须说明原因。")
+
+
+class TemplateForm(forms.Form):
+    template = forms.ModelChoiceField(label="节点模板", queryset=MilestoneTemplate.objects.all())
+
+
+class MilestoneAddForm(forms.Form):
+    name = forms.CharField(label="节点名称", max_length=50)
+    planned_date = forms.DateField(label="计划日期", widget=DATE)
+
+
+class MilestoneUpdateForm(forms.Form):
+    milestone = forms.IntegerField(widget=forms.HiddenInput)
+    planned_date = forms.DateField(label="计划日期", required=False, widget=DATE)
+    actual_date = forms.DateField(label="完成日期", required=False, widget=DATE)
+    reason = forms.CharField(label="调整原因", required=False, max_length=200)
+
+
+def recent_periods(kind, today, count=6):
+    period = period_containing(kind, today)
+    periods = []
+    for _ in range(count):
+        periods.append(period)
+        period = period.previous()
+    return periods
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        single = super().clean
+        return [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
+
+
+class ReportForm(forms.Form):
+    period_key = forms.ChoiceField(label="填报期间")
+    invested = WanField(label="本期完成投资（万元）")
+    percent = forms.IntegerField(label="形象进度（%）", min_value=0, max_value=100)
+    workers = forms.IntegerField(label="在岗人数", min_value=0, initial=0)
+    progress_text = forms.CharField(label="形象进度描述", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultipleImageField(label="现场照片", required=False)
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_key"].choices = [(p.key, p.label) for p in periods]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "审核通过"), ("return", "退回")])
+    comment = forms.CharField(label="意见", required=False, max_length=500)
+
+
+class StatsForm(forms.Form):
+    planned_year = forms.IntegerField(label="计划纳统年度", min_value=2000, max_value=2100)
+    planned_quarter = forms.TypedChoiceField(label="计划纳统季度", coerce=int,
+                                             choices=[(q, f"第{q}季度") for q in range(1, 5)])
+    status = forms.ChoiceField(label="状态", choices=[])
+    included_on = forms.DateField(label="入库日期", required=False, widget=DATE)
+    note = forms.CharField(label="备注", required=False, max_length=200)
+
+    def __init__(self, *args, statuses, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = statuses
+        self.document_names = documents
+        for index, name in enumerate(documents):
+            self.fields[f"doc_{index}"] = forms.BooleanField(label=name, required=False)
+
+    def documents(self):
+        return {name: self.cleaned_data.get(f"doc_{index}", False) for index, name in enumerate(self.document_names)}
+
+
+class ApprovalForm(forms.Form):
+    stage = forms.ChoiceField(label="审批阶段", choices=ApprovalStage.choices)
+    name = forms.CharField(label="事项名称", max_length=100)
+    department = forms.ModelChoiceField(label="审批部门", required=False, queryset=None)
+    limit_workdays = forms.IntegerField(label="承诺时限（工作日）", min_value=1, max_value=365)
+    mode = forms.ChoiceField(label="办理模式", choices=ApprovalMode.choices)
+    submitted_on = forms.DateField(label="申报日期", required=False, widget=DATE)
+    accepted_on = forms.DateField(label="受理日期", required=False, widget=DATE)
+    done_on = forms.DateField(label="办结日期", required=False, widget=DATE)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class RulesForm(forms.ModelForm):
+    stats_threshold = WanField(label="纳统起点（万元）")
+
+    class Meta:
+        model = ProjectRules
+        fields = [field.name for field in ProjectRules._meta.fields if field.name != "id"]
+
+
+class QuarterTargetForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in range(1, 5)])
+    target_count = forms.IntegerField(label="开工纳统目标（个）", min_value=0, max_value=100000)
+
+

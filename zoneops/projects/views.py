@@ -1,0 +1,375 @@
+"""Pages of the project module. Thin: parse, call a selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zoneops.audit.context import Actor
+from zoneops.core.errors import ConflictError
+from zoneops.core.forms import apply_errors, bootstrap
+from zoneops.core.http import get_or_404
+from zoneops.core.listing import Column, Table, list_response
+from zoneops.core.money import format_wan
+from zoneops.org.models import Person, UnitKind
+from zoneops.org.scope import has_permission, may_act_on, scope
+from zoneops.org.selectors import unit_list
+from zoneops.projects import selectors, services
+from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
+from zoneops.projects.forms import (
+    ApprovalForm,
+    MilestoneAddForm,
+    MilestoneUpdateForm,
+    ProjectFilterForm,
+    ProjectForm,
+    QuarterTargetForm,
+    ReportForm,
+    ReviewForm,
+    RulesForm,
+    StageForm,
+    StatsForm,
+    TemplateForm,
+    recent_periods,
+)
+from zoneops.projects.models import ApprovalItem, Milestone, ProgressReport, ProjectRules
+
+LEDGER_TABLE = Table(columns=[
+    Column("项目名称", "name", sort="name"),
+    Column("责任单位", "responsible_unit.name", sort="responsible_unit__path"),
+    Column("阶段", "get_stage_display", sort="stage"),
+    Column("总投资（万元）", "total_investment_wan", sort="total_investment"),
+    Column("本年计划（万元）", "year_plan_wan", sort="year_plan_investment"),
+    Column("本年完成（万元）", "invested_year_wan", sort="invested_year"),
+    Column("累计完成（万元）", "invested_total_wan", sort="invested_total"),
+    Column("计划开工", "planned_start", sort="planned_start"),
+    Column("包联领导", "leader.name"),
+    Column("状态", "verdict.label"),
+], default_sort="-updated_at")
+
+
+def _require(request, permission):
+    if not has_permission(request.user, permission):
+        raise PermissionDenied
+
+
+def _run(form, call):
+    try:
+        return call()
+    except ValidationError as error:
+        apply_errors(form, error)
+    except (ConflictError, PermissionDenied) as error:
+        form.add_error(None, getattr(error, "message", None) or str(error))
+    return None
+
+
+def _decorate(projects):
+    """Lights and 万元 figures for a page of projects."""
+    selectors.with_lights(projects)
+    for project in projects:
+        project.total_investment_wan = format_wan(project.total_investment)
+        project.year_plan_wan = format_wan(project.year_plan_investment)
+        project.invested_year_wan = format_wan(project.invested_year)
+        project.invested_total_wan = format_wan(project.invested_total + project.investment_before)
+    return projects
+
+
+def _filters(form):
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.ProjectFilters(q=data.get("q", ""), stage=data.get("stage", ""), unit=data.get("unit"),
+                                    level=data.get("level", ""), industry=data.get("industry", ""))
+
+
+def _light_filter(form, queryset):
+    """Lights are derived per row; filtering by light narrows in Python over ids (bounded by scope)."""
+    light = form.cleaned_data.get("light") if form.is_valid() else ""
+    if not light:
+        return queryset
+    ids = [p.pk for p in selectors.with_lights(list(queryset)) if p.verdict.light == light]
+    return queryset.filter(pk__in=ids)
+
+
+@login_required
+def project_list(request):
+    _require(request, "project.view")
+    form = bootstrap(ProjectFilterForm(request.GET or None, units=unit_list(user=request.user)))
+    queryset = _light_filter(form, selectors.project_list(user=request.user, filters=_filters(form)))
+    return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库", filter_form=form,
+                         template="projects/list.html", prepare=_decorate,
+                         context={"can_edit": has_permission(request.user, "project.edit")})
+
+
+@login_required
+def my_projects(request):
+    _require(request, "project.view")
+    mine = Q(leader=request.user) | Q(commissioner=request.user)
+    queryset = selectors.project_queryset(user=request.user).filter(mine)
+    return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="我的项目",
+                         template="projects/list.html", prepare=_decorate)
+
+
+def _form_choices(request):
+    units = unit_list(user=request.user, action="project.edit")
+    people = scope(Person.objects.filter(is_active=True).select_related("unit"), request.user, "person.view")
+    if not people.exists():
+        people = Person.objects.filter(pk=request.user.pk)
+    task_forces = unit_list(user=request.user).filter(kind=UnitKind.TASK_FORCE)
+    return {"units": units, "people": people, "task_forces": task_forces}
+
+
+@login_required
+def project_create(request):
+    _require(request, "project.edit")
+    form = bootstrap(ProjectForm(request.POST or None, **_form_choices(request)))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        co_units = data.pop("co_units", [])
+        project = _run(form, lambda: services.project_create(actor=Actor.from_request(request), co_units=co_units,
+                                                             **data))
+        if project:
+            messages.success(request, f"已录入项目“{project.name}”。")
+            return redirect(project)
+    return render(request, "projects/form.html", {"form": form, "title": "录入项目", "cancel_url": "/projects/"})
+
+
+@login_required
+def project_edit(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.edit")
+    version = project.version
+    form = bootstrap(ProjectForm(request.POST or None, instance=project, **_form_choices(request)))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        co_units = data.pop("co_units", [])
+        fresh = selectors.project_get(user=request.user, pk=pk, action="project.edit")
+        done = _run(form, lambda: services.project_update(
+            actor=Actor.from_request(request), project=fresh, expected_version=request.POST.get("version"),
+            co_units=co_units, **data))
+        if done:
+            messages.success(request, "项目已保存。")
+            return redirect(done)
+    return render(request, "projects/form.html", {"form": form, "title": f"编辑项目：{project.name}",
+                                                  "version": version, "cancel_url": project.get_absolute_url()})
+
+
+@login_required
+def project_detail(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk)
+    rules = ProjectRules.current()
+    today = timezone.localdate()
+    _decorate([project])
+    approvals, spans = selectors.approval_spans(project, rules, today)
+    milestones = list(project.milestones.all())
+    from zoneops.projects.gantt import milestone_flag
+
+    for milestone in milestones:
+        milestone.flag = milestone_flag(milestone, today)
+    user = request.user
+    return render(request, "projects/detail.html", {
+        "title": project.name, "project": project, "rules": rules, "milestones": milestones,
+        "reports": selectors.cumulative_for(project), "missing": selectors.missing_reports(project, rules, today),
+        "stage_changes": project.stage_changes.select_related("changed_by")[:20],
+        "approvals": approvals, "spans": spans, "stats": getattr(project, "stats", None),
+        "co_units": project.co_units.all(), "stage_form": bootstrap(StageForm(initial={"effective_on": today})),
+        "can_edit": may_act_on(Actor(person=user), "project.edit", project),
+        "can_stage": may_act_on(Actor(person=user), "project.stage", project),
+        "can_report": may_act_on(Actor(person=user), "project.report", project),
+        "can_review": may_act_on(Actor(person=user), "project.review", project),
+        "can_approve": may_act_on(Actor(person=user), "project.approval", project),
+    })
+
+
+@require_POST
+@login_required
+def project_stage(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.stage")
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_change_stage(actor=Actor.from_request(request), project=project,
+                                          to_stage=form.cleaned_data["to_stage"], reason=form.cleaned_data["reason"],
+                                          effective_on=form.cleaned_data["effective_on"])
+            messages.success(request, f"阶段已变更为“{Stage(form.cleaned_data['to_stage']).label}”。")
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+    else:
+        messages.error(request, "阶段变更信息不完整。")
+    return redirect(project)
+
+
+@login_required
+def milestones(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.edit")
+    actor = Actor.from_request(request)
+    template_form = bootstrap(TemplateForm(request.POST if "apply_template" in request.POST else None))
+    add_form = bootstrap(MilestoneAddForm(request.POST if "add" in request.POST else None))
+    update_form = MilestoneUpdateForm(request.POST if "update" in request.POST else None)
+    done = None
+    if "apply_template" in request.POST and template_form.is_valid():
+        done = _run(template_form, lambda: services.milestones_from_template(
+            actor=actor, project=project, template=template_form.cleaned_data["template"]))
+    elif "add" in request.POST and add_form.is_valid():
+        done = _run(add_form, lambda: services.milestone_add(actor=actor, project=project, **add_form.cleaned_data))
+    elif "update" in request.POST and update_form.is_valid():
+        data = update_form.cleaned_data
+        milestone = project.milestones.filter(pk=data["milestone"]).first()
+        if milestone:
+            done = _run(update_form, lambda: services.milestone_update(
+                actor=actor, milestone=milestone, planned_date=data["planned_date"],
+                actual_date=data["actual_date"], reason=data["reason"]))
+        for error in update_form.non_field_errors():
+            messages.error(request, error)
+    if done:
+        messages.success(request, "节点已保存。")
+        return redirect("projects:milestones", pk=pk)
+    rows = list(Milestone.objects.filter(project=project).order_by("seq"))
+    return render(request, "projects/milestones.html", {
+        "title": f"节点计划：{project.name}", "project": project, "milestones": rows,
+        "template_form": template_form, "add_form": add_form})
+
+
+@login_required
+def report_submit(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.report")
+    rules = ProjectRules.current()
+    periods = recent_periods(rules.report_frequency, timezone.localdate())
+    form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        existing = ProgressReport.objects.filter(project=project, period_key=data["period_key"]).first()
+        report = _run(form, lambda: services.progress_report_submit(
+            actor=Actor.from_request(request), project=project, period_key=data["period_key"],
+            invested=data["invested"], progress_text=data["progress_text"], percent=data["percent"],
+            workers=data["workers"], photos=data["photos"],
+            expected_version=existing.version if existing else None))
+        if report:
+            note = "（逾期填报）" if report.is_late else ""
+            messages.success(request, f"已提交{report.period_key}进度{note}。")
+            return redirect(project)
+    return render(request, "projects/report_form.html", {"form": form, "project": project,
+                                                         "title": f"进度填报：{project.name}"})
+
+
+@login_required
+def report_list(request):
+    _require(request, "project.view")
+    period_key = request.GET.get("period", "")[:12]
+    reports = selectors.report_rows(user=request.user, period_key=period_key).order_by("-submitted_at")[:200]
+    return render(request, "projects/reports.html", {
+        "title": "进度填报", "reports": reports, "period_key": period_key,
+        "missing": selectors.projects_missing_reports(user=request.user),
+        "can_review": has_permission(request.user, "project.review")})
+
+
+@require_POST
+@login_required
+def report_review(request, pk):
+    report = get_or_404(lambda **kw: selectors.report_rows(user=request.user).get(**kw), pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress_report_review(actor=Actor.from_request(request), report=report,
+                                            accept=form.cleaned_data["decision"] == "accept",
+                                            comment=form.cleaned_data["comment"])
+            messages.success(request, "审核意见已保存。")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    return redirect(request.POST.get("next") or "projects:reports")
+
+
+@login_required
+def approvals(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.approval")
+    departments = unit_list(user=request.user).filter(kind=UnitKind.DEPARTMENT)
+    form = bootstrap(ApprovalForm(request.POST or None, departments=departments))
+    if request.method == "POST" and form.is_valid():
+        item_id = request.POST.get("item")
+        item = ApprovalItem.objects.filter(project=project, pk=item_id).first() if item_id else None
+        saved = _run(form, lambda: services.approval_save(actor=Actor.from_request(request), project=project,
+                                                          item=item, **form.cleaned_data))
+        if saved:
+            messages.success(request, "审批事项已保存。")
+            return redirect(project)
+    return render(request, "core/form.html", {"form": form, "title": f"登记审批事项：{project.name}",
+                                              "cancel_url": project.get_absolute_url()})
+
+
+@login_required
+def stats_edit(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.edit")
+    stats = getattr(project, "stats", None)
+    initial = {"planned_year": timezone.localdate().year, "planned_quarter": 1}
+    if stats:
+        initial = {"planned_year": stats.planned_year, "planned_quarter": stats.planned_quarter,
+                   "status": stats.status, "included_on": stats.included_on, "note": stats.note,
+                   **{f"doc_{i}": stats.documents.get(name) for i, name in enumerate(STATS_DOCUMENTS)}}
+    form = bootstrap(StatsForm(request.POST or None, initial=initial, statuses=StatsStatus.choices,
+                               documents=STATS_DOCUMENTS))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = _run(form, lambda: services.stats_inclusion_save(
+            actor=Actor.from_request(request), project=project, planned_year=data["planned_year"],
+            planned_quarter=data["planned_quarter"], status=data["status"], documents=form.documents(),
+            included_on=data["included_on"], note=data["note"]))
+        if saved:
+            messages.success(request, "入库纳统信息已保存。")
+            return redirect(project)
+    return render(request, "core/form.html", {"form": form, "title": f"入库纳统：{project.name}",
+                                              "cancel_url": project.get_absolute_url()})
+
+
+@login_required
+def stats_overview(request):
+    _require(request, "project.view")
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    rules = ProjectRules.current()
+    return render(request, "projects/stats.html", {
+        "title": f"{year}年入库纳统", "year": year, "progress": selectors.stats_progress(user=request.user, year=year),
+        "rows": selectors.stats_rows(user=request.user, year=year), "documents": STATS_DOCUMENTS,
+        "threshold": format_wan(rules.stats_threshold)})
+
+
+@login_required
+def rules_edit(request):
+    _require(request, "project.rules")
+    rules = ProjectRules.current()
+    form = bootstrap(RulesForm(request.POST if "rules" in request.POST else None, instance=rules))
+    target_form = bootstrap(QuarterTargetForm(request.POST if "target" in request.POST else None,
+                                              initial={"year": timezone.localdate().year}))
+    actor = Actor.from_request(request)
+    saved = None
+    if "rules" in request.POST and form.is_valid():
+        saved = _run(form, lambda: services.rules_update(actor=actor, **form.cleaned_data))
+    elif "target" in request.POST and target_form.is_valid():
+        saved = _run(target_form, lambda: services.stats_target_save(actor=actor, **target_form.cleaned_data))
+    if saved:
+        messages.success(request, "已保存。")
+        return redirect("projects:rules")
+    from zoneops.projects.models import StatsQuarterTarget
+
+    return render(request, "projects/rules.html", {"title": "项目规则", "form": form, "target_form": target_form,
+                                                   "targets": StatsQuarterTarget.objects.all()})
+
+
+@login_required
+def ledger_summary_view(request):
+    _require(request, "project.view")
+    rows = selectors.ledger_summary(user=request.user)
+    stages = [stage for stage in Stage]
+    table, totals = {}, {stage.value: 0 for stage in stages}
+    for row in rows:
+        entry = table.setdefault(row["responsible_unit__name"], {"counts": {}, "investment": 0, "count": 0})
+        entry["counts"][row["stage"]] = row["count"]
+        entry["investment"] += row["total_investment"] or 0
+        entry["count"] += row["count"]
+        totals[row["stage"]] += row["count"]
+    units = [{"name": name, "cells": [entry["counts"].get(s.value, 0) for s in stages], "count": entry["count"],
+              "investment": format_wan(entry["investment"])} for name, entry in table.items()]
+    return render(request, "projects/summary.html", {
+        "title": "项目汇总（按单位和阶段）", "stages": stages, "units": units,
+        "totals": [totals[s.value] for s in stages], "grand_count": sum(totals.values()),
+        "grand_investment": format_wan(sum(r["total_investment"] or 0 for r in rows))})
