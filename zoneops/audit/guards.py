@@ -16,7 +16,8 @@ SQLITE_REMOVE = [
 ]
 POSTGRES_INSTALL = [
     """CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'restrict_violation'; END; $$ LANGUAGE plpgsql;""",
+       BEGIN RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'restrict_violation'; END;
+       $$ LANGUAGE plpgsql;""",
     "CREATE OR REPLACE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_auditentry "
     "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();",
     "CREATE OR REPLACE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_auditentry "

@@ -1,9 +1,9 @@
 """The one data-scope mechanism: ``scope(queryset, user, action)``.
 
 Every queryset that reaches a user passes through here. A model takes part by naming its unit
-field (``scope_unit_field``; ``None`` for the Unit model itself) and, optionally, the field (or
-tuple of fields) that names its owners (``scope_owner_field``) for 仅本人 grants. A user's grants for ``action`` are OR-ed;
-no grant gives an empty queryset.
+field (``scope_unit_field``; ``None`` for the Unit model itself) and, optionally, the field
+(or tuple of fields) that names its owners (``scope_owner_field``) for 仅本人 grants. A user's
+grants for ``action`` are OR-ed; no grant gives an empty queryset.
 """
 
 from django.db.models import Q
