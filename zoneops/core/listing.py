@@ -6,7 +6,6 @@ and, for htmx requests, only its ``results`` partial.
 """
 
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -28,7 +27,12 @@ class Column:
     link: bool = False  # render as a link to the row's get_absolute_url
 
     def read(self, obj):
-        value = attrgetter(self.value)(obj)
+        """The value at the attribute path; None when a relation on the way is empty."""
+        value = obj
+        for name in self.value.split("."):
+            value = getattr(value, name, None)
+            if value is None:
+                return None
         return value() if callable(value) else value
 
 
@@ -83,7 +87,7 @@ def list_response(request, *, queryset, table, title, template="core/list.html",
         **(context or {}),
     }
     if request.htmx and request.htmx.target == "list-results":
-        template = f"{template}#results"
+        template = "core/list.html#results"  # every list page extends it; the partial lives there
     return render(request, template, ctx)
 
 

@@ -68,6 +68,12 @@ def project_list(*, user, filters=ProjectFilters(), today=None):
     return qs
 
 
+def has_view_permission(user):
+    from zoneops.org.scope import has_permission
+
+    return has_permission(user, "project.view")
+
+
 def project_get(*, user, pk, action="project.view"):
     return project_queryset(user=user, action=action).get(pk=pk)
 

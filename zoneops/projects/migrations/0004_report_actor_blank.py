@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0002_builtin_role_permissions'),
+        ('projects', '0003_milestone_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,284 @@
+"""Projects over JSON: the same scoped selectors and services as the pages."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zoneops.audit.context import Actor
+from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.core.models import IndustryCode
+from zoneops.org.selectors import unit_get
+from zoneops.projects import selectors, services
+from zoneops.projects.choices import BuildNature, Stage
+from zoneops.projects.gantt import milestone_flag
+
+router = Router(tags=["项目"])
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    code: str
+    enterprise: str
+    responsible_unit_id: int
+    responsible_unit_name: str = Field(alias="responsible_unit.name")
+    stage: str
+    levels: list[str]
+    build_nature: str
+    industry_id: str | None
+    total_investment: int = Field(description="元")
+    year_plan_investment: int = Field(description="元")
+    invested_year: int = Field(description="本年完成投资（元，由填报汇总）")
+    invested_cumulative: int = Field(description="累计完成投资（元，含以前年度）")
+    planned_start: date | None
+    planned_completion: date | None
+    actual_start: date | None
+    leader_id: int | None
+    commissioner_id: int | None
+    light: str
+    light_reasons: list[str]
+    version: int
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_invested_cumulative(obj):
+        return obj.invested_total + obj.investment_before
+
+    @staticmethod
+    def resolve_levels(obj):
+        return [level.value for level in obj.levels]
+
+    @staticmethod
+    def resolve_light(obj):
+        return obj.verdict.light
+
+    @staticmethod
+    def resolve_light_reasons(obj):
+        return list(obj.verdict.reasons)
+
+
+class ProjectIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    code: str = Field("", max_length=24)
+    enterprise: str = Field(min_length=1, max_length=200)
+    responsible_unit_id: int
+    industry_id: str | None = Field(None, max_length=4)
+    build_nature: BuildNature = BuildNature.NEW
+    is_national_key: bool = False
+    is_provincial_key: bool = False
+    is_city_key: bool = False
+    is_district_key: bool = False
+    total_investment: int = Field(ge=0, description="元")
+    year_plan_investment: int = Field(0, ge=0, description="元")
+    planned_start: date | None = None
+    planned_completion: date | None = None
+    location: str = Field("", max_length=200)
+    content: str = Field("", max_length=4000)
+
+
+class ProjectPatch(Schema):
+    version: int
+    name: str | None = Field(None, min_length=1, max_length=200)
+    code: str | None = Field(None, max_length=24)
+    enterprise: str | None = Field(None, min_length=1, max_length=200)
+    total_investment: int | None = Field(None, ge=0)
+    year_plan_investment: int | None = Field(None, ge=0)
+    planned_start: date | None = None
+    planned_completion: date | None = None
+    location: str | None = Field(None, max_length=200)
+    content: str | None = Field(None, max_length=4000)
+    measures: str | None = Field(None, max_length=2000)
+
+
+class StageIn(Schema):
+    to_stage: Stage
+    reason: str = Field("", max_length=500)
+    effective_on: date | None = None
+
+
+class MilestoneOut(Schema):
+    id: int
+    seq: int
+    name: str
+    baseline_date: date
+    planned_date: date
+    actual_date: date | None
+    replan_count: int
+    flag: str
+
+
+class ReportOut(Schema):
+    id: int
+    period_key: str
+    period_start: date
+    period_end: date
+    invested: int
+    year_to_date: int
+    cumulative: int
+    percent: int
+    workers: int
+    progress_text: str
+    status: str
+    is_late: bool
+    review_comment: str
+    photos: list[str]
+
+    @staticmethod
+    def resolve_photos(obj):
+        return [photo.image.url for photo in obj.photos.all()]
+
+
+class ReportIn(Schema):
+    period_key: str = Field(max_length=12)
+    invested: int = Field(ge=0, description="本期完成投资（元）")
+    percent: int = Field(ge=0, le=100)
+    workers: int = Field(0, ge=0)
+    progress_text: str = Field(min_length=1, max_length=2000)
+    version: int | None = None
+
+
+class ProjectQuery(Schema):
+    q: str = Field("", max_length=50)
+    stage: str = Field("", max_length=12)
+    unit_id: int | None = None
+    level: str = Field("", max_length=12)
+    industry: str = Field("", max_length=4)
+    leader_id: int | None = None
+
+
+def _filters(request, query):
+    unit = unit_get(user=request.user, pk=query.unit_id) if query.unit_id else None
+    leader = None
+    if query.leader_id:
+        from zoneops.org.models import Person
+
+        leader = Person.objects.filter(pk=query.leader_id).first()
+    return selectors.ProjectFilters(q=query.q, stage=query.stage, unit=unit, level=query.level,
+                                    industry=query.industry, leader=leader)
+
+
+def _industry(code):
+    if not code:
+        return None
+    industry = IndustryCode.objects.filter(pk=code).first()
+    if industry is None:
+        raise ValidationError({"industry": f"未知的国民经济行业代码：{code}。"})
+    return industry
+
+
+def _one(request, project_id, action="project.view"):
+    project = selectors.project_get(user=request.user, pk=project_id, action=action)
+    selectors.with_lights([project])
+    return project
+
+
+class LightsPagination(PageNumberPagination):
+    """Page numbers, with status lights computed for the rows of the page only."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["items"] = selectors.with_lights(list(page["items"]))
+        return page
+
+
+@router.get("/projects", response=list[ProjectOut], summary="项目库（按数据范围，可筛选）")
+@paginate(LightsPagination, page_size=50)
+def project_list(request, query: Query[ProjectQuery]):
+    return selectors.project_list(user=request.user, filters=_filters(request, query)).order_by("-updated_at", "pk")
+
+
+@router.post("/projects", response={201: ProjectOut}, summary="录入项目")
+def project_create(request, payload: ProjectIn):
+    unit = unit_get(user=request.user, pk=payload.responsible_unit_id, action="project.edit")
+    data = payload.dict(exclude={"responsible_unit_id", "industry_id"})
+    project = services.project_create(actor=Actor.from_request(request), responsible_unit=unit,
+                                      industry=_industry(payload.industry_id), **data)
+    return Status(201, _one(request, project.pk))
+
+
+@router.get("/projects/{project_id}", response=ProjectOut, summary="项目详情")
+def project_detail(request, project_id: int):
+    return _one(request, project_id)
+
+
+@router.patch("/projects/{project_id}", response=ProjectOut, summary="修改项目（需带版本号）")
+def project_update(request, project_id: int, payload: ProjectPatch):
+    project = selectors.project_get(user=request.user, pk=project_id, action="project.edit")
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
+    services.project_update(actor=Actor.from_request(request), project=project, expected_version=payload.version,
+                            **fields)
+    return _one(request, project_id)
+
+
+@router.post("/projects/{project_id}/stage", response=ProjectOut, summary="变更阶段")
+def project_stage(request, project_id: int, payload: StageIn):
+    project = selectors.project_get(user=request.user, pk=project_id, action="project.stage")
+    services.project_change_stage(actor=Actor.from_request(request), project=project, to_stage=payload.to_stage,
+                                  reason=payload.reason, effective_on=payload.effective_on)
+    return _one(request, project_id)
+
+
+@router.get("/projects/{project_id}/milestones", response=list[MilestoneOut], summary="节点计划与红黑旗")
+def project_milestones(request, project_id: int):
+    project = selectors.project_get(user=request.user, pk=project_id)
+    today = timezone.localdate()
+    rows = list(project.milestones.order_by("seq"))
+    for row in rows:
+        row.flag = milestone_flag(row, today)
+    return rows
+
+
+@router.get("/projects/{project_id}/progress", response=list[ReportOut], summary="进度填报（含本年与累计数）")
+def project_progress(request, project_id: int):
+    project = selectors.project_get(user=request.user, pk=project_id)
+    return selectors.cumulative_for(project)
+
+
+@router.post("/projects/{project_id}/progress", response={201: ReportOut}, summary="填报进度")
+def project_progress_submit(request, project_id: int, payload: ReportIn):
+    project = selectors.project_get(user=request.user, pk=project_id, action="project.report")
+    report = services.progress_report_submit(
+        actor=Actor.from_request(request), project=project, period_key=payload.period_key, invested=payload.invested,
+        progress_text=payload.progress_text, percent=payload.percent, workers=payload.workers,
+        expected_version=payload.version)
+    return Status(201, next(r for r in selectors.cumulative_for(project) if r.pk == report.pk))
+
+
+class BattleMapRow(Schema):
+    id: int
+    name: str
+    responsible_unit: str
+    stage: str
+    planned_start: date | None
+    planned_completion: date | None
+    light: str
+    light_reasons: list[str]
+    milestones: list[MilestoneOut]
+
+
+class BattleMapOut(Schema):
+    today: date
+    truncated: bool
+    rows: list[BattleMapRow]
+
+
+@router.get("/battle-map", response=BattleMapOut, summary="挂图作战甘特数据")
+def battle_map(request, query: Query[ProjectQuery]):
+    if not selectors.has_view_permission(request.user):
+        raise PermissionDenied("您无权查看项目。")
+    today = timezone.localdate()
+    projects = selectors.battle_map_rows(user=request.user, filters=_filters(request, query),
+                                         limit=selectors.BATTLE_MAP_LIMIT + 1, today=today)
+    rows = []
+    for project in projects[: selectors.BATTLE_MAP_LIMIT]:
+        milestones = [MilestoneOut(id=m.pk, seq=m.seq, name=m.name, baseline_date=m.baseline_date,
+                                   planned_date=m.planned_date, actual_date=m.actual_date,
+                                   replan_count=m.replan_count, flag=milestone_flag(m, today))
+                      for m in project.milestones.all()]
+        rows.append(BattleMapRow(id=project.pk, name=project.name, responsible_unit=project.responsible_unit.name,
+                                 stage=project.stage, planned_start=project.planned_start,
+                                 planned_completion=project.planned_completion, light=project.verdict.light,
+                                 light_reasons=list(project.verdict.reasons), milestones=milestones))
+    return BattleMapOut(today=today, truncated=len(projects) > selectors.BATTLE_MAP_LIMIT, rows=rows)

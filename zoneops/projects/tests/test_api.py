@@ -1,0 +1,128 @@
+"""The projects API: scope on every endpoint, version checks, derived figures, structured errors."""
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+
+from zoneops.audit.context import Actor
+from zoneops.core.money import YUAN_PER_WAN
+from zoneops.org.models import Scope
+from zoneops.org.tests.factories import PersonFactory, grant
+from zoneops.projects import services
+from zoneops.projects.choices import Stage
+from zoneops.projects.tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def world(tree):
+    ours = ProjectFactory(name="甲镇食品项目", responsible_unit=tree.town_a)
+    theirs = ProjectFactory(name="乙镇物流项目", responsible_unit=tree.town_b)
+    services.project_change_stage(actor=Actor.system(), project=ours, to_stage=Stage.STARTED, reason="补录",
+                                  effective_on=date(2026, 3, 1))
+    services.milestone_add(actor=Actor.system(), project=ours, name="开工", planned_date=date(2026, 3, 1))
+    township = PersonFactory(unit=tree.town_a)
+    grant(township, "township", scope=Scope.UNIT)
+    office = PersonFactory(unit=tree.zone)
+    grant(office, "projects", scope=Scope.UNIT_TREE)
+    return type("World", (), {"ours": ours, "theirs": theirs, "township": township, "office": office})
+
+
+ENDPOINTS = ["/api/v1/projects/{id}", "/api/v1/projects/{id}/milestones", "/api/v1/projects/{id}/progress"]
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_reads_are_scoped(client, world, url):
+    client.force_login(world.township)
+    assert client.get(url.format(id=world.ours.pk)).status_code == 200
+    response = client.get(url.format(id=world.theirs.pk))
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_list_and_battle_map_are_scoped(client, world):
+    client.force_login(world.township)
+    assert [p["name"] for p in client.get("/api/v1/projects").json()["items"]] == ["甲镇食品项目"]
+    assert [r["name"] for r in client.get("/api/v1/battle-map").json()["rows"]] == ["甲镇食品项目"]
+    client.force_login(world.office)
+    assert client.get("/api/v1/projects").json()["count"] == 2
+
+
+def test_writes_are_scoped(client, world):
+    client.force_login(world.township)
+    patch = client.patch(f"/api/v1/projects/{world.theirs.pk}", {"version": 1, "name": "x"}, content_type=JSON)
+    assert patch.status_code == 404
+    stage = client.post(f"/api/v1/projects/{world.ours.pk}/stage", {"to_stage": "in_stats"}, content_type=JSON)
+    assert stage.status_code == 404  # township has no project.stage
+    created = client.post("/api/v1/projects", {"name": "越权", "enterprise": "x", "total_investment": 1,
+                                               "responsible_unit_id": world.theirs.responsible_unit_id},
+                          content_type=JSON)
+    assert created.status_code == 404
+
+
+def test_create_filters_and_update_with_version(client, world, tree):
+    client.force_login(world.office)
+    created = client.post("/api/v1/projects", {
+        "name": "新能源汽车零部件项目", "enterprise": "某某汽车部件有限公司", "responsible_unit_id": tree.town_b.pk,
+        "industry_id": "3670", "is_provincial_key": True, "total_investment": 50_000 * YUAN_PER_WAN,
+    }, content_type=JSON)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["levels"] == ["provincial"] and body["stage"] == "reserve"
+    assert [p["name"] for p in client.get("/api/v1/projects?level=provincial").json()["items"]] == [body["name"]]
+    assert client.get("/api/v1/projects?industry=C").json()["count"] == 1
+    ok = client.patch(f"/api/v1/projects/{body['id']}", {"version": body["version"], "location": "乙镇工业园"},
+                      content_type=JSON)
+    assert ok.status_code == 200 and ok.json()["version"] == body["version"] + 1
+    stale = client.patch(f"/api/v1/projects/{body['id']}", {"version": body["version"], "location": "旧"},
+                         content_type=JSON)
+    assert stale.status_code == 409
+
+
+def test_stage_change_and_its_rules(client, world):
+    client.force_login(world.office)
+    back = client.post(f"/api/v1/projects/{world.ours.pk}/stage", {"to_stage": "signed"}, content_type=JSON)
+    assert back.status_code == 422 and "reason" in back.json()["errors"]
+    forward = client.post(f"/api/v1/projects/{world.ours.pk}/stage", {"to_stage": "in_stats"}, content_type=JSON)
+    assert forward.status_code == 200 and forward.json()["stage"] == "in_stats"
+
+
+def test_progress_submit_derives_cumulative(client, world):
+    client.force_login(world.township)
+    url = f"/api/v1/projects/{world.ours.pk}/progress"
+    first = client.post(url, {"period_key": "2026-09", "invested": 300 * YUAN_PER_WAN, "percent": 20,
+                              "progress_text": "基础施工"}, content_type=JSON)
+    assert first.status_code == 201 and first.json()["is_late"] is True
+    second = client.post(url, {"period_key": "2026-10", "invested": 200 * YUAN_PER_WAN, "percent": 30,
+                               "progress_text": "主体施工"}, content_type=JSON)
+    assert second.json()["cumulative"] == 500 * YUAN_PER_WAN
+    bad = client.post(url, {"period_key": "2026-13", "invested": 1, "percent": 1, "progress_text": "x"},
+                      content_type=JSON)
+    assert bad.status_code == 422 and "period_key" in bad.json()["errors"]
+    detail = client.get(f"/api/v1/projects/{world.ours.pk}").json()
+    assert detail["invested_year"] == 500 * YUAN_PER_WAN
+
+
+def test_milestone_flags_in_api(client, world):
+    client.force_login(world.township)
+    milestones = client.get(f"/api/v1/projects/{world.ours.pk}/milestones").json()
+    assert milestones[0]["flag"] == "black"
+
+
+def test_list_query_count_is_constant(client, world, tree, django_assert_max_num_queries):
+    client.force_login(world.office)
+    client.get("/api/v1/projects")
+    with django_assert_max_num_queries(8):
+        client.get("/api/v1/projects")
+    for n in range(25):
+        ProjectFactory(responsible_unit=tree.town_b, name=f"批量{n}")
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/v1/projects").json()["count"] == 27
