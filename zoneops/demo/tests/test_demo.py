@@ -80,3 +80,13 @@ def test_console_entry_runs_as_module(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2026-10-08"  # 2026 National Day: 10/1–10/7
     assert zoneops("audit", "verify").returncode == 0
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+        "ZONEOPS_HOME": str(tmp_path), "ZONEOPS_PRODUCTION": "true", "ZONEOPS_ALLOWED_HOSTS": "zoneops.example.gov.cn",
+        "ZONEOPS_SECRET_KEY": "k" * 20 + "-production-secret-key-with-enough-entropy-0123456789"}
+    command = [sys.executable, "-m", "zoneops", "check", "--deploy", "--fail-level", "WARNING"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env)  # noqa: S603
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
