@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zoneops.projects",
     "zoneops.api",
     "zoneops.demo",
+    "zoneops.exchange",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,7 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "media"
 WHITENOISE_USE_FINDERS = True

@@ -14,7 +14,7 @@ class PasswordChangeForm(forms.Form):
                                    widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     new_password = forms.CharField(label="新密码", max_length=128, strip=False,
                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                   help_text="；".join(password_validators_help_texts()))
+                                   help_text=" ".join(password_validators_help_texts()))
     new_password_again = forms.CharField(label="再次输入新密码", max_length=128, strip=False,
                                          widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 

@@ -33,7 +33,7 @@ def bootstrap(form):
     """Give every widget Bootstrap's classes (one place, instead of per-form attrs)."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select form-select-sm"

@@ -85,9 +85,10 @@ def unit_tree(request):
 
 
 def _nest(units):
-    """Turn a path-ordered list into nested (unit, children) pairs; roots are the topmost visible units."""
+    """Nest units into (unit, children) pairs, siblings by sort order then code; roots are the topmost
+    visible units. Paths are compared as text, so depth order (not sibling order) comes from them."""
     by_path, roots = {}, []
-    for unit in units:
+    for unit in sorted(units, key=lambda u: (u.depth, u.sort_order, u.code)):
         node = (unit, [])
         parent_path = unit.path[: unit.path.rstrip("/").rfind("/") + 1]
         if parent_path in by_path:

@@ -22,6 +22,7 @@ ARTIFACTS = HERE.parents[2] / "test-artifacts"  # /work/main/test-artifacts (git
 DEMO_PASSWORD = "Demo#2026zone"
 LAPTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}
+STYLESHEET = "zoneops/zoneops.css"  # proof that zoneops/static is visible to staticfiles
 
 
 def pytest_collection_modifyitems(config, items):
@@ -49,28 +50,8 @@ def artifacts():
     return ARTIFACTS
 
 
-STYLESHEET = "zoneops/zoneops.css"
-
-
-def project_static_dir_missing():
-    """True when the staticfiles finders cannot see zoneops/static (settings lack STATICFILES_DIRS)."""
-    from django.contrib.staticfiles import finders
-
-    return finders.find(STYLESHEET) is None
-
-
 @pytest.fixture
-def _project_static_files(settings):
-    # zoneops/ is not an installed app, so its static/ folder is found only through STATICFILES_DIRS.
-    # Until settings.py lists it, add it here so the pages under test are styled; the settings bug
-    # itself is reported by test_foundation.py::test_the_static_files_are_found.
-    if project_static_dir_missing():
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, HERE.parents[1] / "static"]
-    yield
-
-
-@pytest.fixture
-def demo_zone(_project_static_files, transactional_db, live_server):
+def demo_zone(transactional_db, live_server):
     # zoneops/conftest.py lifts the audit log's append-only triggers for the flush after each test.
     from zoneops.demo.zone import build_demo_zone
 
