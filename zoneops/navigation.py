@@ -27,6 +27,7 @@ MODULES = (
     NavModule("项目建设", "building", (
         NavItem("项目库", "projects:list", "project.view", "kanban"),
         NavItem("我的项目", "projects:mine", "project.view", "person-workspace"),
+        NavItem("挂图作战", "projects:battle_map", "project.view", "flag"),
         NavItem("进度填报", "projects:reports", "project.view", "clipboard-data"),
         NavItem("入库纳统", "projects:stats", "project.view", "clipboard-check"),
         NavItem("项目规则", "projects:rules", "project.rules", "sliders"),

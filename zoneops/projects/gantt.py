@@ -9,6 +9,7 @@ import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import F, Q
 
@@ -39,9 +40,11 @@ def black_flag_condition(today, prefix=""):
 WIDTH = 1400
 HEADER = 44  # year band + month band
 ROW = 28
-PAGE_ROWS = 30  # rows per printed A3 sheet; the screen shows the same blocks
+# Rows per printed A3 sheet (the screen shows the same blocks): the first sheet leaves room for the
+# title, the totals and the legend.
+SHEET_ROWS = (28, 31)
 FONT = 12
-LABEL_FONT = 8
+LABEL_FONT = 9
 # Left columns: (key, heading, x where the column starts, width)
 COLUMNS = (
     ("index", "序号", 0, 36),
@@ -56,6 +59,12 @@ MAX_MONTHS = 36
 MIN_MONTHS = 6
 MONTHS_BEFORE = 3  # default window: this year with a quarter either side
 MONTHS_AFTER = 3
+# (strong, pale): the light's dot and the bar's outline, the bar's fill
+LIGHT_COLOURS = {Light.GREEN: ("#2e9e4f", "#cfeedd"), Light.YELLOW: ("#e0a800", "#fcecb8"),
+                 Light.RED: ("#d92d20", "#f9d3cf")}
+# (fill, outline) of the pennant
+FLAG_COLOURS = {Flag.RED: ("#e02418", "#b42318"), Flag.BLACK: ("#1d2939", "#101828"),
+                Flag.PENDING: ("#ffffff", "#98a2b3")}
 
 
 def zh_date(value):
@@ -77,8 +86,8 @@ def months_between(start, end):
 
 
 def text_width(text, size=FONT):
-    """Rough advance width: CJK and full-width characters are 1 em, the rest about half."""
-    return sum(size if ord(char) > 0x2E80 else size * 0.56 for char in text)
+    """Rough advance width, on the wide side: CJK and full-width characters 1 em, the rest 0.62 em."""
+    return sum(size if ord(char) > 0x2E80 else size * 0.62 for char in text)
 
 
 def fit(text, width, size=FONT):
@@ -105,7 +114,12 @@ class Window:
 
     def x(self, day):
         """The x of the start of ``day`` (the end of the window maps to the right edge)."""
-        return TIMELINE_X + (day - self.start).days * TIMELINE_WIDTH / self.days
+        return round(TIMELINE_X + (day - self.start).days * TIMELINE_WIDTH / self.days, 2)
+
+    @property
+    def half_day(self):
+        """Markers sit in the middle of their day."""
+        return round(TIMELINE_WIDTH / self.days / 2, 2)
 
     def contains(self, day):
         return self.start <= day <= self.end
@@ -166,6 +180,24 @@ class Marker:
     flag: str
     label: str  # shown under the flag when there is room, else ""
     title: str
+    label_x: float = 0  # the label's centre, kept inside the timeline
+
+    @property
+    def fill(self):
+        return FLAG_COLOURS[self.flag][0]
+
+    @property
+    def stroke(self):
+        return FLAG_COLOURS[self.flag][1]
+
+
+class Bar(NamedTuple):
+    """The planned construction period (计划开工 → 计划竣工), cut at the window's edges."""
+
+    x: float
+    width: float
+    open_left: bool
+    open_right: bool
 
 
 @dataclass
@@ -178,22 +210,18 @@ class Row:
     light: str
     light_title: str
     title: str
-    bar: tuple | None  # (x, width, open_left, open_right) or None without planned dates
+    bar: Bar | None  # None without both planned dates or when outside the window
     markers: list
-    group_start: bool = False
+    group_start: bool = False  # a new responsible unit begins (drawn as a stronger line)
     y: float = 0
 
     @property
-    def text_y(self):
-        return self.y + 18
+    def light_colour(self):
+        return LIGHT_COLOURS[self.light][0]
 
     @property
-    def bar_y(self):
-        return self.y + 11
-
-    @property
-    def mid_y(self):
-        return self.y + ROW / 2
+    def bar_fill(self):
+        return LIGHT_COLOURS[self.light][1]
 
 
 @dataclass
@@ -210,6 +238,10 @@ class Sheet:
     @property
     def body_bottom(self):
         return self.height - 1
+
+    @property
+    def body_height(self):
+        return self.body_bottom - HEADER
 
 
 @dataclass
@@ -252,7 +284,8 @@ class Chart:
 
     @property
     def lights(self):
-        return [(light, light.label, self.counts[f"light:{light}"]) for light in Light]
+        """(label, count, colour) for 绿灯, 黄灯, 红灯."""
+        return [(light.label, self.counts[f"light:{light}"], LIGHT_COLOURS[light][0]) for light in Light]
 
 
 def _axis(window):
@@ -260,11 +293,11 @@ def _axis(window):
     while day <= window.end:
         following = add_months(day, 1)
         x, right = window.x(day), window.x(min(following, window.end + timedelta(days=1)))
-        months.append(Band(x, right - x, f"{day.month}月", shaded=day.month % 2 == 0,
+        months.append(Band(x, round(right - x, 2), f"{day.month}月", shaded=day.month % 2 == 0,
                            year_start=day.month == 1 and day != window.start))
         if day.month == 1 or day == window.start:
             year_end = min(date(day.year, 12, 31), window.end)
-            years.append(Band(x, window.x(year_end + timedelta(days=1)) - x, f"{day.year}年"))
+            years.append(Band(x, round(window.x(year_end + timedelta(days=1)) - x, 2), f"{day.year}年"))
         day = following
     return months, years
 
@@ -274,19 +307,19 @@ def _marker(milestone, flag, window):
     if milestone.baseline_date and milestone.baseline_date != milestone.planned_date:
         lines.append(f"基线 {zh_date(milestone.baseline_date)}")
     lines.append(f"完成 {zh_date(milestone.actual_date)}" if milestone.actual_date else "未完成")
-    return Marker(window.x(milestone.planned_date) + TIMELINE_WIDTH / window.days / 2, flag, milestone.name,
-                  "\n".join(lines))
+    return Marker(round(window.x(milestone.planned_date) + window.half_day, 2), flag, milestone.name, "\n".join(lines))
 
 
 def _label_room(markers):
-    """Keep a label only when it does not run into the previous shown one."""
+    """Centre each label under its flag, inside the timeline; drop it when it would run into the
+    previous label (the flag and its <title> stay)."""
     shown, last_right = [], None
     for marker in sorted(markers, key=lambda m: m.x):
-        width = text_width(marker.label, LABEL_FONT)
-        left = marker.x - width / 2
-        if last_right is None or left >= last_right + 3:
-            shown.append(marker)
-            last_right = marker.x + width / 2
+        half = text_width(marker.label, LABEL_FONT) / 2
+        centre = min(max(marker.x, TIMELINE_X + half + 1), TIMELINE_X + TIMELINE_WIDTH - half - 1)
+        if last_right is None or centre - half >= last_right + 3:
+            shown.append(Marker(marker.x, marker.flag, marker.label, marker.title, round(centre, 2)))
+            last_right = centre + half
         else:
             shown.append(Marker(marker.x, marker.flag, "", marker.title))
     return shown
@@ -298,7 +331,7 @@ def _bar(project, window):
         return None
     left = window.x(max(start, window.start))
     right = window.x(min(end, window.end) + timedelta(days=1))
-    return (left, max(right - left, 2), start < window.start, end > window.end)
+    return Bar(left, max(round(right - left, 2), 2), start < window.start, end > window.end)
 
 
 def _project_title(project):
@@ -331,16 +364,18 @@ def _row(index, project, window, today, counts):
     )
 
 
-def build_chart(projects, today, start=None, end=None, rows_per_sheet=PAGE_ROWS):
+def build_chart(projects, today, start=None, end=None, sheet_rows=SHEET_ROWS):
     """Lay out ``projects`` (from ``battle_map_rows``: milestones prefetched, ``.verdict`` set)."""
     window = choose_window(projects, today, start, end)
     months, years = _axis(window)
-    today_x = window.x(today) + TIMELINE_WIDTH / window.days / 2 if window.contains(today) else None
+    today_x = round(window.x(today) + window.half_day, 2) if window.contains(today) else None
     chart = Chart(window=window, today=today, years=years, months=months, today_x=today_x, sheets=[],
                   projects=len(projects))
     rows = [_row(index, project, window, today, chart.counts) for index, project in enumerate(projects, start=1)]
-    for offset in range(0, len(rows), rows_per_sheet):
-        sheet = Sheet(rows=rows[offset:offset + rows_per_sheet], first=offset == 0)
+    first_rows, more_rows = sheet_rows
+    chunks = [rows[:first_rows]] + [rows[i:i + more_rows] for i in range(first_rows, len(rows), more_rows)]
+    for number, chunk in enumerate(chunks):
+        sheet = Sheet(rows=chunk, first=number == 0)
         previous_unit = None
         for position, row in enumerate(sheet.rows):
             row.y = HEADER + position * ROW
@@ -350,6 +385,4 @@ def build_chart(projects, today, start=None, end=None, rows_per_sheet=PAGE_ROWS)
             row.unit = fit(row.unit, COLUMNS[2][3] - 8) if position == 0 or row.group_start else ""
             previous_unit = unit_id
         chart.sheets.append(sheet)
-    if not chart.sheets:
-        chart.sheets.append(Sheet(rows=[], first=True))
     return chart

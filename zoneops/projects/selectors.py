@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -11,6 +11,7 @@ from zoneops.core.industry import codes_under
 from zoneops.core.periods import period_containing
 from zoneops.org.scope import scope
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, Light, Stage
+from zoneops.projects.gantt import black_flag_condition
 from zoneops.projects.models import Milestone, ProgressReport, Project, ProjectRules
 
 
@@ -35,17 +36,16 @@ def project_queryset(*, user, action="project.view", today=None):
     """Scoped projects with the derived figures every list and page needs, in one query."""
     today = today or timezone.localdate()
     year_start = date(today.year, 1, 1)
-    last_report = (ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period_end")
-                   .values("period_end")[:1])
-    overdue = Q(milestones__actual_date__isnull=True, milestones__planned_date__lt=today) | Q(
-        milestones__actual_date__gt=F("milestones__planned_date"))
+    latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period_end")
+    overdue = black_flag_condition(today, prefix="milestones__")
     return (
         scope(Project.objects.all(), user, action)
         .select_related("responsible_unit", "leader", "commissioner", "industry")
         .annotate(
             invested_total=_sum_reports(),
             invested_year=_sum_reports(Q(period_start__gte=year_start)),
-            last_report_end=Subquery(last_report),
+            last_report_end=Subquery(latest.values("period_end")[:1]),
+            last_percent=Subquery(latest.values("percent")[:1]),
             black_flags=Count("milestones", filter=overdue, distinct=True),
         )
     )
@@ -72,6 +72,14 @@ def has_view_permission(user):
     from zoneops.org.scope import has_permission
 
     return has_permission(user, "project.view")
+
+
+def project_leaders(*, user):
+    """People who lead (包联) at least one project the user may see."""
+    from zoneops.org.models import Person
+
+    led = scope(Project.objects.all(), user, "project.view").filter(leader__isnull=False).values("leader_id")
+    return Person.objects.filter(pk__in=led).order_by("name")
 
 
 def project_get(*, user, pk, action="project.view"):

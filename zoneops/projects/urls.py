@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zoneops.projects import views
+from zoneops.projects import battle_map, views
 
 app_name = "projects"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("stats/", views.stats_overview, name="stats"),
     path("rules/", views.rules_edit, name="rules"),
     path("summary/", views.ledger_summary_view, name="summary"),
+    path("battle-map/", battle_map.battle_map, name="battle_map"),
+    path("battle-map.pdf", battle_map.battle_map_pdf, name="battle_map_pdf"),
 ]

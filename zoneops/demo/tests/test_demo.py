@@ -83,7 +83,8 @@ def test_console_entry_runs_as_module(tmp_path):
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+    inherited = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = inherited | {
         "ZONEOPS_HOME": str(tmp_path), "ZONEOPS_PRODUCTION": "true", "ZONEOPS_ALLOWED_HOSTS": "zoneops.example.gov.cn",
         "ZONEOPS_SECRET_KEY": "k" * 20 + "-production-secret-key-with-enough-entropy-0123456789"}
     command = [sys.executable, "-m", "zoneops", "check", "--deploy", "--fail-level", "WARNING"]
