@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -127,7 +128,7 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_photos(obj):
-        return [photo.image.url for photo in obj.photos.all()]
+        return [reverse("projects:photo", args=[photo.pk]) for photo in obj.photos.all()]
 
 
 class ReportIn(Schema):

@@ -48,9 +48,10 @@ LABEL_FONT = 9
 # Left columns: (key, heading, x where the column starts, width)
 COLUMNS = (
     ("index", "序号", 0, 36),
-    ("name", "项目名称", 36, 276),
-    ("unit", "责任单位", 312, 118),
-    ("stage", "阶段", 430, 46),
+    ("name", "项目名称", 36, 236),
+    ("unit", "责任单位", 272, 118),
+    ("stage", "阶段", 390, 46),
+    ("progress", "进度", 436, 40),
     ("light", "状态", 476, 34),
 )
 TIMELINE_X = 514
@@ -207,6 +208,7 @@ class Row:
     name: str
     unit: str  # shown on the first row of a unit on each sheet, else ""
     stage: str
+    progress: str  # the latest reported 形象进度 percentage, e.g. "66%"
     light: str
     light_title: str
     title: str
@@ -358,10 +360,16 @@ def _row(index, project, window, today, counts):
     counts["outside"] += outside
     return Row(
         index=index, project=project, name=fit(project.name, COLUMNS[1][3] - 8),
-        unit=project.responsible_unit.name, stage=project.get_stage_display(), light=verdict.light,
+        unit=project.responsible_unit.name, stage=project.get_stage_display(),
+        progress=_progress(project), light=verdict.light,
         light_title="；".join((verdict.label, *verdict.reasons)), title=_project_title(project),
         bar=_bar(project, window), markers=_label_room(markers),
     )
+
+
+def _progress(project):
+    percent = getattr(project, "last_percent", None)
+    return "" if percent is None else f"{percent}%"
 
 
 def build_chart(projects, today, start=None, end=None, sheet_rows=SHEET_ROWS):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/stats/", views.stats_edit, name="stats_edit"),
     path("reports/", views.report_list, name="reports"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("photos/<int:pk>/", views.report_photo, name="photo"),
     path("stats/", views.stats_overview, name="stats"),
     path("rules/", views.rules_edit, name="rules"),
     path("summary/", views.ledger_summary_view, name="summary"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -34,7 +35,7 @@ from zoneops.projects.forms import (
     TemplateForm,
     recent_periods,
 )
-from zoneops.projects.models import ApprovalItem, Milestone, ProgressReport, ProjectRules
+from zoneops.projects.models import ApprovalItem, Milestone, ProgressReport, ProjectRules, ReportPhoto
 
 LEDGER_TABLE = Table(columns=[
     Column("项目名称", "name", sort="name"),
@@ -249,6 +250,14 @@ def report_submit(request, pk):
             return redirect(project)
     return render(request, "projects/report_form.html", {"form": form, "project": project,
                                                          "title": f"进度填报：{project.name}"})
+
+
+@login_required
+def report_photo(request, pk):
+    """A site photo, served only to people whose scope reaches its project (photos are not public)."""
+    photos = ReportPhoto.objects.filter(report__in=selectors.report_rows(user=request.user))
+    photo = get_or_404(lambda **kw: photos.get(**kw), pk=pk)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
 @login_required
