@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from zoneops.core.errors import ConflictError, PermissionDenied
 from zoneops.core.money import wan_to_yuan, yuan_to_wan
 
 
@@ -52,3 +53,16 @@ def apply_errors(form, error):
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         form.add_error(None, messages)
     return form
+
+
+def run_on_form(form, call):
+    """Call a service; show what it refused on the form. Returns its result, or None on failure."""
+    try:
+        return call()
+    except ValidationError as error:
+        apply_errors(form, error)
+    except ConflictError as conflict:
+        form.add_error(None, conflict.message)
+    except PermissionDenied as denied:
+        form.add_error(None, str(denied) or "您无权执行此操作。")
+    return None

@@ -6,6 +6,7 @@ field (``scope_unit_field``; ``None`` for the Unit model itself) and, optionally
 grants for ``action`` are OR-ed; no grant gives an empty queryset.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from zoneops.org.models import Grant, Scope
@@ -42,6 +43,12 @@ def grants_for(user, action):
 
 def has_permission(user, action):
     return bool(grants_for(user, action))
+
+
+def require_permission(user, action):
+    """For views: a 403 unless some grant of the user holds ``action``."""
+    if not has_permission(user, action):
+        raise PermissionDenied
 
 
 def _lookups(model):

@@ -4,15 +4,13 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zoneops.accounts.services import account_unlock
 from zoneops.audit.context import Actor
-from zoneops.core.errors import ConflictError
-from zoneops.core.forms import apply_errors, bootstrap
+from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import get_or_404
 from zoneops.core.listing import Column, Table, list_response
 from zoneops.org import selectors, services
@@ -27,7 +25,7 @@ from zoneops.org.forms import (
     UnitMoveForm,
 )
 from zoneops.org.models import Grant, Role, Unit
-from zoneops.org.scope import has_permission, scope
+from zoneops.org.scope import has_permission, require_permission, scope
 
 UNIT_TABLE = Table(columns=[
     Column("单位名称", "name", sort="name"),
@@ -48,27 +46,11 @@ PERSON_TABLE = Table(columns=[
 ], default_sort="unit__path")
 
 
-def _require(request, permission):
-    if not has_permission(request.user, permission):
-        raise PermissionDenied
-
-
-def _run(form, call):
-    """Call a service; show its errors on the form. Returns the result or None on failure."""
-    try:
-        return call()
-    except ValidationError as error:
-        apply_errors(form, error)
-    except ConflictError as conflict:
-        form.add_error(None, conflict.message)
-    return None
-
-
 # --- Units ----------------------------------------------------------------------------------
 
 @login_required
 def unit_list(request):
-    _require(request, "unit.view")
+    require_permission(request.user, "unit.view")
     form = bootstrap(UnitFilterForm(request.GET or None))
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.unit_list(user=request.user, q=filters.get("q", ""), kind=filters.get("kind", ""))
@@ -79,7 +61,7 @@ def unit_list(request):
 
 @login_required
 def unit_tree(request):
-    _require(request, "unit.view")
+    require_permission(request.user, "unit.view")
     units = list(selectors.unit_list(user=request.user).order_by("path"))
     return render(request, "org/unit_tree.html", {"title": "单位树", "nodes": _nest(units)})
 
@@ -115,7 +97,7 @@ def unit_create(request, parent_pk):
     form = bootstrap(UnitForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
-        unit = _run(form, lambda: services.unit_create(actor=Actor.from_request(request), parent=parent, **data))
+        unit = run_on_form(form, lambda: services.unit_create(actor=Actor.from_request(request), parent=parent, **data))
         if unit:
             messages.success(request, f"已新建单位“{unit.name}”。")
             return redirect(unit)
@@ -129,7 +111,7 @@ def unit_edit(request, pk):
     version = unit.version
     form = bootstrap(UnitForm(request.POST or None, instance=unit))
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: services.unit_update(
+        done = run_on_form(form, lambda: services.unit_update(
             actor=Actor.from_request(request), unit=Unit.objects.get(pk=unit.pk),
             expected_version=request.POST.get("version"), **form.cleaned_data))
         if done:
@@ -145,7 +127,7 @@ def unit_move(request, pk):
     parents = selectors.unit_list(user=request.user, action="unit.manage").exclude(path__startswith=unit.path)
     form = bootstrap(UnitMoveForm(request.POST or None, parents=parents))
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: services.unit_move(actor=Actor.from_request(request), unit=unit,
+        done = run_on_form(form, lambda: services.unit_move(actor=Actor.from_request(request), unit=unit,
                                                      new_parent=form.cleaned_data["new_parent"]))
         if done:
             messages.success(request, "单位已移动。")
@@ -158,7 +140,7 @@ def unit_move(request, pk):
 
 @login_required
 def person_list(request):
-    _require(request, "person.view")
+    require_permission(request.user, "person.view")
     units = selectors.unit_list(user=request.user)
     form = bootstrap(PersonFilterForm(request.GET or None, units=units))
     filters = form.cleaned_data if form.is_valid() else {}
@@ -181,12 +163,12 @@ def person_detail(request, pk):
 
 @login_required
 def person_create(request):
-    _require(request, "person.manage")
+    require_permission(request.user, "person.manage")
     units = selectors.unit_list(user=request.user, action="person.manage")
     form = bootstrap(PersonForm(request.POST or None, units=units))
     password_form = bootstrap(InitialPasswordForm(request.POST or None))
     if request.method == "POST" and form.is_valid() and password_form.is_valid():
-        person = _run(form, lambda: services.person_create(
+        person = run_on_form(form, lambda: services.person_create(
             actor=Actor.from_request(request), password=password_form.cleaned_data["password"] or None,
             **form.cleaned_data))
         if person:
@@ -205,7 +187,7 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "username"}
         target = type(person).objects.select_related("unit").get(pk=pk)
-        done = _run(form, lambda: services.person_update(actor=Actor.from_request(request), person=target,
+        done = run_on_form(form, lambda: services.person_update(actor=Actor.from_request(request), person=target,
                                                          expected_version=request.POST.get("version"), **fields))
         if done:
             messages.success(request, "已保存。")
@@ -221,7 +203,7 @@ def person_reset_password(request, pk):
     form.fields["password"].required = True
     form.fields["password"].label = "新密码"
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: services.person_set_password(
+        done = run_on_form(form, lambda: services.person_set_password(
             actor=Actor.from_request(request), person=person, password=form.cleaned_data["password"], must_change=True))
         if done:
             messages.success(request, f"已重置“{person.name}”的密码，其下次登录须修改密码。")
@@ -243,13 +225,13 @@ def person_unlock(request, pk):
 
 @login_required
 def role_list(request):
-    _require(request, "role.manage")
+    require_permission(request.user, "role.manage")
     return render(request, "org/role_list.html", {"title": "角色管理", "roles": selectors.role_list(user=request.user)})
 
 
 @login_required
 def role_form(request, pk=None):
-    _require(request, "role.manage")
+    require_permission(request.user, "role.manage")
     role = Role.objects.filter(pk=pk).first() if pk else None
     if pk and role is None:
         raise Http404
@@ -261,7 +243,7 @@ def role_form(request, pk=None):
                            expected_version=request.POST.get("version"), **form.cleaned_data)
         else:
             call = partial(services.role_create, actor=actor, **form.cleaned_data)
-        if _run(form, call):
+        if run_on_form(form, call):
             messages.success(request, "角色已保存。")
             return redirect("org:role_list")
     return render(request, "core/form.html", {"form": form, "title": f"编辑角色：{role}" if role else "新建角色",
@@ -270,12 +252,13 @@ def role_form(request, pk=None):
 
 @login_required
 def grant_list(request):
-    _require(request, "grant.manage")
+    require_permission(request.user, "grant.manage")
     people = selectors.person_list(user=request.user, action="grant.manage")
     units = selectors.unit_list(user=request.user, action="grant.manage")
     form = bootstrap(GrantForm(request.POST or None, people=people, units=units))
     if request.method == "POST" and form.is_valid():
-        grant = _run(form, lambda: _grant(request, form))
+        grant = run_on_form(form, lambda: services.grant_create(actor=Actor.from_request(request),
+                                                                **form.cleaned_data))
         if grant:
             messages.success(request, f"已授权：{grant}。")
             return redirect("org:grant_list")
@@ -283,17 +266,10 @@ def grant_list(request):
     return render(request, "org/grant_list.html", {"title": "授权管理", "grants": grants, "form": form})
 
 
-def _grant(request, form):
-    try:
-        return services.grant_create(actor=Actor.from_request(request), **form.cleaned_data)
-    except PermissionDenied as denied:
-        raise ValidationError(str(denied)) from denied
-
-
 @require_POST
 @login_required
 def grant_revoke(request, pk):
-    _require(request, "grant.manage")
+    require_permission(request.user, "grant.manage")
     grant = selectors.grant_list(user=request.user).filter(pk=pk).first()
     if grant is None:
         raise Http404

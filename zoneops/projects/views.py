@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zoneops.audit.context import Actor
-from zoneops.core.errors import ConflictError
-from zoneops.core.forms import apply_errors, bootstrap
+from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import get_or_404
 from zoneops.core.listing import Column, Table, list_response
 from zoneops.core.money import format_wan
 from zoneops.org.models import Person, UnitKind
-from zoneops.org.scope import has_permission, may_act_on, scope
+from zoneops.org.scope import has_permission, may_act_on, require_permission, scope
 from zoneops.org.selectors import unit_list
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
@@ -51,21 +50,6 @@ LEDGER_TABLE = Table(columns=[
 ], default_sort="-updated_at")
 
 
-def _require(request, permission):
-    if not has_permission(request.user, permission):
-        raise PermissionDenied
-
-
-def _run(form, call):
-    try:
-        return call()
-    except ValidationError as error:
-        apply_errors(form, error)
-    except (ConflictError, PermissionDenied) as error:
-        form.add_error(None, getattr(error, "message", None) or str(error))
-    return None
-
-
 def _decorate(projects):
     """Lights and 万元 figures for a page of projects."""
     selectors.with_lights(projects)
@@ -94,7 +78,7 @@ def _light_filter(form, queryset):
 
 @login_required
 def project_list(request):
-    _require(request, "project.view")
+    require_permission(request.user, "project.view")
     form = bootstrap(ProjectFilterForm(request.GET or None, units=unit_list(user=request.user)))
     queryset = _light_filter(form, selectors.project_list(user=request.user, filters=_filters(form)))
     return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库", filter_form=form,
@@ -104,7 +88,7 @@ def project_list(request):
 
 @login_required
 def my_projects(request):
-    _require(request, "project.view")
+    require_permission(request.user, "project.view")
     mine = Q(leader=request.user) | Q(commissioner=request.user)
     queryset = selectors.project_queryset(user=request.user).filter(mine)
     return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="我的项目",
@@ -122,13 +106,13 @@ def _form_choices(request):
 
 @login_required
 def project_create(request):
-    _require(request, "project.edit")
+    require_permission(request.user, "project.edit")
     form = bootstrap(ProjectForm(request.POST or None, **_form_choices(request)))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         co_units = data.pop("co_units", [])
-        project = _run(form, lambda: services.project_create(actor=Actor.from_request(request), co_units=co_units,
-                                                             **data))
+        project = run_on_form(form, lambda: services.project_create(
+            actor=Actor.from_request(request), co_units=co_units, **data))
         if project:
             messages.success(request, f"已录入项目“{project.name}”。")
             return redirect(project)
@@ -144,7 +128,7 @@ def project_edit(request, pk):
         data = dict(form.cleaned_data)
         co_units = data.pop("co_units", [])
         fresh = selectors.project_get(user=request.user, pk=pk, action="project.edit")
-        done = _run(form, lambda: services.project_update(
+        done = run_on_form(form, lambda: services.project_update(
             actor=Actor.from_request(request), project=fresh, expected_version=request.POST.get("version"),
             co_units=co_units, **data))
         if done:
@@ -208,15 +192,16 @@ def milestones(request, pk):
     update_form = MilestoneUpdateForm(request.POST if "update" in request.POST else None)
     done = None
     if "apply_template" in request.POST and template_form.is_valid():
-        done = _run(template_form, lambda: services.milestones_from_template(
+        done = run_on_form(template_form, lambda: services.milestones_from_template(
             actor=actor, project=project, template=template_form.cleaned_data["template"]))
     elif "add" in request.POST and add_form.is_valid():
-        done = _run(add_form, lambda: services.milestone_add(actor=actor, project=project, **add_form.cleaned_data))
+        done = run_on_form(add_form, lambda: services.milestone_add(
+            actor=actor, project=project, **add_form.cleaned_data))
     elif "update" in request.POST and update_form.is_valid():
         data = update_form.cleaned_data
         milestone = project.milestones.filter(pk=data["milestone"]).first()
         if milestone:
-            done = _run(update_form, lambda: services.milestone_update(
+            done = run_on_form(update_form, lambda: services.milestone_update(
                 actor=actor, milestone=milestone, planned_date=data["planned_date"],
                 actual_date=data["actual_date"], reason=data["reason"]))
         for error in update_form.non_field_errors():
@@ -239,7 +224,7 @@ def report_submit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         existing = ProgressReport.objects.filter(project=project, period_key=data["period_key"]).first()
-        report = _run(form, lambda: services.progress_report_submit(
+        report = run_on_form(form, lambda: services.progress_report_submit(
             actor=Actor.from_request(request), project=project, period_key=data["period_key"],
             invested=data["invested"], progress_text=data["progress_text"], percent=data["percent"],
             workers=data["workers"], photos=data["photos"],
@@ -262,7 +247,7 @@ def report_photo(request, pk):
 
 @login_required
 def report_list(request):
-    _require(request, "project.view")
+    require_permission(request.user, "project.view")
     period_key = request.GET.get("period", "")[:12]
     reports = selectors.report_rows(user=request.user, period_key=period_key).order_by("-submitted_at")[:200]
     return render(request, "projects/reports.html", {
@@ -295,7 +280,7 @@ def approvals(request, pk):
     if request.method == "POST" and form.is_valid():
         item_id = request.POST.get("item")
         item = ApprovalItem.objects.filter(project=project, pk=item_id).first() if item_id else None
-        saved = _run(form, lambda: services.approval_save(actor=Actor.from_request(request), project=project,
+        saved = run_on_form(form, lambda: services.approval_save(actor=Actor.from_request(request), project=project,
                                                           item=item, **form.cleaned_data))
         if saved:
             messages.success(request, "审批事项已保存。")
@@ -317,7 +302,7 @@ def stats_edit(request, pk):
                                documents=STATS_DOCUMENTS))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _run(form, lambda: services.stats_inclusion_save(
+        saved = run_on_form(form, lambda: services.stats_inclusion_save(
             actor=Actor.from_request(request), project=project, planned_year=data["planned_year"],
             planned_quarter=data["planned_quarter"], status=data["status"], documents=form.documents(),
             included_on=data["included_on"], note=data["note"]))
@@ -330,7 +315,7 @@ def stats_edit(request, pk):
 
 @login_required
 def stats_overview(request):
-    _require(request, "project.view")
+    require_permission(request.user, "project.view")
     try:
         year = int(request.GET.get("year", timezone.localdate().year))
     except ValueError:
@@ -344,7 +329,7 @@ def stats_overview(request):
 
 @login_required
 def rules_edit(request):
-    _require(request, "project.rules")
+    require_permission(request.user, "project.rules")
     rules = ProjectRules.current()
     form = bootstrap(RulesForm(request.POST if "rules" in request.POST else None, instance=rules))
     target_form = bootstrap(QuarterTargetForm(request.POST if "target" in request.POST else None,
@@ -352,9 +337,9 @@ def rules_edit(request):
     actor = Actor.from_request(request)
     saved = None
     if "rules" in request.POST and form.is_valid():
-        saved = _run(form, lambda: services.rules_update(actor=actor, **form.cleaned_data))
+        saved = run_on_form(form, lambda: services.rules_update(actor=actor, **form.cleaned_data))
     elif "target" in request.POST and target_form.is_valid():
-        saved = _run(target_form, lambda: services.stats_target_save(actor=actor, **target_form.cleaned_data))
+        saved = run_on_form(target_form, lambda: services.stats_target_save(actor=actor, **target_form.cleaned_data))
     if saved:
         messages.success(request, "已保存。")
         return redirect("projects:rules")
@@ -366,7 +351,7 @@ def rules_edit(request):
 
 @login_required
 def ledger_summary_view(request):
-    _require(request, "project.view")
+    require_permission(request.user, "project.view")
     rows = selectors.ledger_summary(user=request.user)
     stages = [stage for stage in Stage]
     table, totals = {}, {stage.value: 0 for stage in stages}

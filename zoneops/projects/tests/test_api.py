@@ -1,40 +1,14 @@
 """The projects API: scope on every endpoint, version checks, derived figures, structured errors."""
 
-from datetime import date, datetime
 
 import pytest
-import time_machine
 
-from zoneops.audit.context import Actor
 from zoneops.core.money import YUAN_PER_WAN
-from zoneops.org.models import Scope
-from zoneops.org.tests.factories import PersonFactory, grant
-from zoneops.projects import services
-from zoneops.projects.choices import Stage
 from zoneops.projects.tests.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 JSON = "application/json"
 
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime(2026, 11, 23, 10, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def world(tree):
-    ours = ProjectFactory(name="甲镇食品项目", responsible_unit=tree.town_a)
-    theirs = ProjectFactory(name="乙镇物流项目", responsible_unit=tree.town_b)
-    services.project_change_stage(actor=Actor.system(), project=ours, to_stage=Stage.STARTED, reason="补录",
-                                  effective_on=date(2026, 3, 1))
-    services.milestone_add(actor=Actor.system(), project=ours, name="开工", planned_date=date(2026, 3, 1))
-    township = PersonFactory(unit=tree.town_a)
-    grant(township, "township", scope=Scope.UNIT)
-    office = PersonFactory(unit=tree.zone)
-    grant(office, "projects", scope=Scope.UNIT_TREE)
-    return type("World", (), {"ours": ours, "theirs": theirs, "township": township, "office": office})
 
 
 ENDPOINTS = ["/api/v1/projects/{id}", "/api/v1/projects/{id}/milestones", "/api/v1/projects/{id}/progress"]
@@ -112,6 +86,7 @@ def test_progress_submit_derives_cumulative(client, world):
 
 
 def test_milestone_flags_in_api(client, world):
+    services.milestone_add(actor=Actor.system(), project=world.ours, name="开工", planned_date=date(2026, 3, 1))
     client.force_login(world.township)
     milestones = client.get(f"/api/v1/projects/{world.ours.pk}/milestones").json()
     assert milestones[0]["flag"] == "black"

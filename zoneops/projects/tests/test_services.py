@@ -19,15 +19,10 @@ from zoneops.projects.choices import Stage
 from zoneops.projects.models import ProjectRules, StageChange
 from zoneops.projects.tests.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 SYSTEM = Actor.system()
 TODAY = date(2026, 11, 23)
 
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime(2026, 11, 23, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -1,45 +1,20 @@
 """Project pages: scope on list / detail / edit, forms that validate in Chinese, bounded queries."""
 
 import io
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from zoneops.audit.context import Actor
 from zoneops.core.money import YUAN_PER_WAN
-from zoneops.org.models import Scope
-from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects import services
-from zoneops.projects.choices import Stage
 from zoneops.projects.models import Project
 from zoneops.projects.tests.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime(2026, 11, 23, 10, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def world(tree):
-    ours = ProjectFactory(name="甲镇食品项目", responsible_unit=tree.town_a)
-    theirs = ProjectFactory(name="乙镇物流项目", responsible_unit=tree.town_b)
-    services.project_change_stage(actor=Actor.system(), project=ours, to_stage=Stage.STARTED, reason="补录",
-                                  effective_on=date(2026, 3, 1))
-    township = PersonFactory(unit=tree.town_a)
-    grant(township, "township", scope=Scope.UNIT)
-    leader = PersonFactory(unit=tree.zone)
-    grant(leader, "leader", scope=Scope.ALL)
-    office = PersonFactory(unit=tree.zone)
-    grant(office, "projects", scope=Scope.UNIT_TREE)
-    return type("World", (), {"ours": ours, "theirs": theirs, "township": township, "leader": leader,
-                               "office": office})
 
 
 def test_ledger_list_is_scoped(client, world):
