@@ -1,9 +1,13 @@
 """The projects API: scope on every endpoint, version checks, derived figures, structured errors."""
 
 
+from datetime import date
+
 import pytest
 
+from zoneops.audit.context import Actor
 from zoneops.core.money import YUAN_PER_WAN
+from zoneops.projects import services
 from zoneops.projects.tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
