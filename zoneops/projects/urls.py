@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zoneops.projects import battle_map, views
+from zoneops.projects import battle_map, views, views_exchange
 
 app_name = "projects"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("stats/", views.stats_overview, name="stats"),
     path("rules/", views.rules_edit, name="rules"),
     path("summary/", views.ledger_summary_view, name="summary"),
+    path("export.xlsx", views_exchange.ledger_export, name="export"),
+    path("import/", views_exchange.ledger_import, name="import"),
     path("battle-map/", battle_map.battle_map, name="battle_map"),
     path("battle-map.pdf", battle_map.battle_map_pdf, name="battle_map_pdf"),
 ]

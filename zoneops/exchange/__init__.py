@@ -1,0 +1,1 @@
+"""Excel import and export framework: layouts, cell parsers, dry runs."""

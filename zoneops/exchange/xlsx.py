@@ -1,0 +1,357 @@
+"""Excel in and out in the government layout: a title row, two header rows, data, a 合计 row.
+
+A :class:`Layout` lists its :class:`Column` s. :func:`layout_response` writes it (through
+zoneops.core.export, so text is escaped against formula injection). :func:`read_workbook` finds
+the header rows, refuses formula cells, turns every cell into a Python value with its column's
+parser and collects every problem as a :class:`RowError` instead of stopping at the first one.
+The domain module then resolves references, checks uniqueness and writes only when
+:attr:`DryRun.ok`.
+
+A parser receives a non-empty cell value and returns a Python value, or raises ValueError whose
+message is a Chinese predicate that reads on from the column name (“总投资”应为数字…).
+"""
+
+import os
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from zoneops.core.export import plain_cell_value, xlsx_response
+from zoneops.core.money import wan_to_yuan
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a small .xlsx that inflates beyond this is a zip bomb
+MAX_ROWS = 5000
+HEADER_SEARCH_ROWS = 10
+HEADER_ROWS = 3  # title + two header rows, as layout_response writes them
+UNREADABLE = "文件无法读取，请确认是 .xlsx 格式"
+FOOTER_MARKERS = {"合计", "总计", "小计"}
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+# --- Parsers --------------------------------------------------------------------------------
+
+def as_text(value):
+    """Any cell as text; whole numbers lose Excel's “.0”, dates print as 2026-03-01."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def money_wan(value):
+    """A figure in 万元 (number or text, thousands separators allowed) → integer 元."""
+    if isinstance(value, bool | date):
+        raise ValueError(f"应为数字（万元），实为“{as_text(value)}”")
+    # Excel keeps 15 significant digits; a float's longer tail (0.1+0.2) is binary noise, not data.
+    text = f"{value:.15g}" if isinstance(value, float) else str(value).replace(",", "").replace("，", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"应为数字（万元），实为“{value}”") from None
+    if not amount.is_finite():
+        raise ValueError(f"应为数字（万元），实为“{value}”")
+    if amount < 0:
+        raise ValueError("不能为负数")
+    try:
+        return wan_to_yuan(amount)
+    except ValueError:
+        raise ValueError("最多保留四位小数（万元）") from None
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def as_date(value):
+    """A date cell, or text such as 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+    raise ValueError(f"应为日期（如 2026-03-01），实为“{as_text(value)}”")
+
+
+def choice(choices):
+    """A parser for a TextChoices that accepts the Chinese label (or the stored code)."""
+    by_text = {label: value for value, label in choices.choices} | {value: value for value in choices.values}
+
+    def parse(value):
+        text = as_text(value)
+        if text not in by_text:
+            raise ValueError(f"应为{'、'.join(choices.labels)}之一，实为“{text}”")
+        return by_text[text]
+
+    return parse
+
+
+# --- Layout and writing ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the second header row
+    group: str  # the first header row, merged over neighbouring columns of the same group
+    field: str = ""  # empty: written on export, ignored on import (序号, derived figures)
+    parse: Callable = as_text
+    required: bool = False
+    default: object = ""  # the value of an empty optional cell
+    number_format: str = ""
+    width: int = 12
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A sheet's columns, written and read as: title row, group header row, column header row, data."""
+
+    columns: tuple[Column, ...]
+    frozen_columns: int = 0  # columns that stay in view when scrolling right
+
+    @property
+    def width(self):
+        return len(self.columns)
+
+    def header_for(self, field_name):
+        return next((column.header for column in self.columns if column.field == field_name), "")
+
+    def _group_runs(self):
+        """(group, first index, last index) for each run of neighbouring columns in one group."""
+        runs = []
+        for index, column in enumerate(self.columns):
+            if runs and runs[-1][0] == column.group:
+                runs[-1][2] = index
+            else:
+                runs.append([column.group, index, index])
+        return runs
+
+    def header_rows(self):
+        groups = [None] * self.width
+        for group, first, _last in self._group_runs():
+            groups[first] = group
+        return [groups, [column.header for column in self.columns]]
+
+    def group_merges(self, row):
+        return [f"{get_column_letter(first + 1)}{row}:{get_column_letter(last + 1)}{row}"
+                for _group, first, last in self._group_runs() if last > first]
+
+
+def layout_response(layout, *, filename, title, rows, footer_rows=()):
+    """Stream ``rows`` (lists of values in column order) as a download in the layout."""
+    return xlsx_response(
+        filename=filename, title=title, header_rows=layout.header_rows(), rows=rows, footer_rows=footer_rows,
+        merges=layout.group_merges(row=2),
+        column_formats={index: column.number_format for index, column in enumerate(layout.columns)
+                        if column.number_format},
+        column_widths=[column.width for column in layout.columns],
+        freeze=f"{get_column_letter(layout.frozen_columns + 1)}{HEADER_ROWS + 1}",
+    )
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowError:
+    row_number: int | None  # as Excel numbers the row; None for a problem with the whole file
+    column: str  # the column's header; empty for the whole row
+    message: str
+
+    def __str__(self):
+        if self.row_number is None:
+            return self.message
+        if not self.column:
+            return f"第{self.row_number}行：{self.message}"
+        return f"第{self.row_number}行“{self.column}”{self.message}"
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict = field(default_factory=dict)  # field → value, for the cells that parsed
+    failed: set = field(default_factory=set)  # fields whose cell has an error
+    instance: object = None  # what the domain module will write for this row
+
+
+@dataclass
+class DryRun:
+    """The outcome of checking (and, when every row is valid, writing) one file."""
+
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0  # rows written; 0 for a dry run or when any row is invalid
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def error_row_count(self):
+        return len({error.row_number for error in self.errors if error.row_number is not None})
+
+    def add_error(self, row_number, column, message):
+        self.errors.append(RowError(row_number, column, message))
+
+    def sort_errors(self, layout):
+        """File problems first, then by row and by the layout's column order; whole-row problems last."""
+        position = {column.header: index for index, column in enumerate(layout.columns)}
+        self.errors.sort(key=lambda error: (error.row_number or 0, position.get(error.column, layout.width)))
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def read_workbook(file, layout, *, max_rows=MAX_ROWS):
+    """Parse the first sheet that carries ``layout``'s headers. ``file`` is a path or a binary file.
+
+    Never raises on bad input: every problem becomes a RowError of the returned DryRun.
+    """
+    result = DryRun()
+    try:
+        workbook = _load_path(file) if isinstance(file, str | os.PathLike) else _load(file)
+        sheet, header_row = _find_sheet(workbook, layout)
+    except _Unreadable as error:
+        result.add_error(None, "", str(error))
+        return result
+    for number, cells in enumerate(sheet.iter_rows(min_row=header_row + 1, max_col=layout.width),
+                                   start=header_row + 1):
+        if _is_blank(cells) or _is_footer(cells):
+            continue
+        if len(result.rows) == max_rows:
+            return DryRun(errors=[RowError(None, "", f"数据超过{max_rows}行，请拆分后分批导入")])
+        result.rows.append(_parse_row(number, cells, layout, result))
+    if not result.rows:
+        result.add_error(None, "", "没有可导入的数据行")
+    return result
+
+
+def _load_path(path):
+    try:
+        with open(path, "rb") as handle:
+            return _load(handle)
+    except OSError:
+        raise _Unreadable(f"无法打开文件“{path}”") from None
+
+
+def _load(handle):
+    handle.seek(0, os.SEEK_END)
+    if handle.tell() > MAX_FILE_BYTES:
+        raise _Unreadable(f"文件超过{MAX_FILE_BYTES // 1024 // 1024}MB，请拆分后分批导入")
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _Unreadable(UNREADABLE) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _Unreadable("文件内容过大，请拆分后分批导入")
+    handle.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about Excel features it drops (validation, styles)
+            return load_workbook(handle, data_only=False)  # data_only=False keeps formulas visible
+    except Exception:  # openpyxl raises many kinds of errors on a damaged workbook
+        raise _Unreadable(UNREADABLE) from None
+
+
+def _norm(value):
+    """Header text without spaces or line breaks, with half-width brackets made full-width."""
+    if value is None:
+        return ""
+    return "".join(str(value).split()).replace("(", "（").replace(")", "）")
+
+
+def _find_sheet(workbook, layout):
+    first_problem = None
+    for sheet in workbook.worksheets:
+        try:
+            return sheet, _find_header(sheet, layout)
+        except _Unreadable as problem:
+            prefix = f"工作表“{sheet.title}”：" if len(workbook.worksheets) > 1 else ""
+            first_problem = first_problem or _Unreadable(f"{prefix}{problem}")
+    raise first_problem
+
+
+def _find_header(sheet, layout):
+    """The sheet row number of the second header row, or _Unreadable saying what does not match."""
+    top = [[_norm(value) for value in row] for row in
+           sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=layout.width, values_only=True)]
+    leaves = [_norm(column.header) for column in layout.columns]
+    groups = [_norm(column.group) for column in layout.columns]
+    best_row, best_hits = None, 0
+    for number in range(2, len(top) + 1):
+        hits = sum(found == wanted for found, wanted in zip(top[number - 1], leaves, strict=True))
+        if hits == layout.width:
+            _check_header_row(number - 1, _fill_right(top[number - 2]), groups)
+            return number
+        if hits > best_hits:
+            best_row, best_hits = number, hits
+    if best_hits * 2 >= layout.width:
+        _check_header_row(best_row, top[best_row - 1], leaves)
+    names = "、".join(column.header for column in layout.columns)
+    raise _Unreadable(f"未找到表头，请以系统导出的台账为模板填写（第二行表头依次为：{names}）")
+
+
+def _fill_right(values):
+    """Group headers are merged across columns: an empty cell belongs to the group on its left."""
+    filled, last = [], ""
+    for value in values:
+        last = value or last
+        filled.append(last)
+    return filled
+
+
+def _check_header_row(number, found, wanted):
+    wrong = [f"{get_column_letter(index + 1)}列应为“{expected}”，实为“{actual or '空'}”"
+             for index, (actual, expected) in enumerate(zip(found, wanted, strict=True)) if actual != expected]
+    if wrong:
+        raise _Unreadable(f"第{number}行表头与模板不一致：{'；'.join(wrong[:3])}")
+
+
+def _is_blank(cells):
+    return all(cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()) for cell in cells)
+
+
+def _is_footer(cells):
+    first = next(cell.value for cell in cells if cell.value is not None and str(cell.value).strip())
+    return _norm(first) in FOOTER_MARKERS
+
+
+def _parse_row(number, cells, layout, result):
+    row = ParsedRow(number)
+    for column, cell in zip(layout.columns, cells, strict=True):
+        if not column.field:
+            continue
+        try:
+            row.values[column.field] = _parse_cell(column, cell)
+        except ValueError as error:
+            row.failed.add(column.field)
+            result.add_error(number, column.header, str(error))
+    return row
+
+
+def _parse_cell(column, cell):
+    value = cell.value
+    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        raise ValueError("为公式，请粘贴为数值")
+    if cell.data_type == "e":
+        raise ValueError(f"为错误值“{value}”")
+    value = plain_cell_value(value)
+    if isinstance(value, str):
+        value = value.strip()
+    if value is None or value == "":
+        if column.required:
+            raise ValueError("不能为空")
+        return column.default
+    return column.parse(value)

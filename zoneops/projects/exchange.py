@@ -1,0 +1,285 @@
+"""The project ledger (重点项目台账) in Excel: exported in the government layout, imported back.
+
+Money is 万元 in the sheet (exact to the 元, shown with two decimals) and integer 元 in the
+database. An import checks every row — cell types, references within the actor's data scope,
+Project.full_clean, duplicates within the file and against the ledger — and writes nothing
+unless all rows pass; the write is one transaction with one audit row.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from zoneops.audit.services import audit_record
+from zoneops.core.errors import PermissionDenied
+from zoneops.core.models import IndustryCode
+from zoneops.core.money import yuan_to_wan
+from zoneops.exchange.xlsx import (
+    DATE_FORMAT,
+    MONEY_FORMAT,
+    Column,
+    DryRun,
+    Layout,
+    ParsedRow,
+    as_date,
+    choice,
+    layout_response,
+    money_wan,
+    read_workbook,
+)
+from zoneops.org.models import Person, Unit
+from zoneops.org.scope import has_permission, scope
+from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, BuildNature, Level, Stage
+from zoneops.projects.models import Project
+
+_LEVELS = {label: level for level, label in Level.choices} | {
+    label.removesuffix("重点"): level for level, label in Level.choices}
+
+
+def parse_levels(value):
+    """“省重点、市重点” → {provincial, city}; “省、市” and other separators are accepted too."""
+    levels = set()
+    for part in re.split(r"[、,，;；/\s]+", str(value)):
+        if part and part not in _LEVELS:
+            raise ValueError(f"应为{'、'.join(Level.labels)}（可填多个，用顿号分隔），实为“{part}”")
+        if part:
+            levels.add(_LEVELS[part])
+    return frozenset(levels)
+
+
+BASIC, MONEY, SCHEDULE, CONSTRUCTION, LIAISON = "基本情况", "投资情况（万元）", "时间安排", "建设情况", "包联责任"
+
+LAYOUT = Layout(frozen_columns=2, columns=(
+    Column("序号", BASIC, width=6),
+    Column("项目名称", BASIC, "name", required=True, width=30),
+    Column("项目代码", BASIC, "code", width=26),
+    Column("项目业主", BASIC, "enterprise", required=True, width=24),
+    Column("责任单位", BASIC, "responsible_unit", required=True, width=14),
+    Column("国民经济行业", BASIC, "industry", width=10),
+    Column("建设性质", BASIC, "build_nature", parse=choice(BuildNature), default=BuildNature.NEW, width=10),
+    Column("项目级别", BASIC, "levels", parse=parse_levels, default=frozenset(), width=14),
+    Column("阶段", BASIC, "stage", parse=choice(Stage), default=Stage.RESERVE, width=8),
+    Column("总投资", MONEY, "total_investment", parse=money_wan, required=True, number_format=MONEY_FORMAT),
+    Column("本年计划投资", MONEY, "year_plan_investment", parse=money_wan, default=0, number_format=MONEY_FORMAT),
+    Column("本年完成投资", MONEY, number_format=MONEY_FORMAT),
+    Column("累计完成投资", MONEY, number_format=MONEY_FORMAT),
+    Column("计划开工", SCHEDULE, "planned_start", parse=as_date, default=None, number_format=DATE_FORMAT),
+    Column("计划竣工", SCHEDULE, "planned_completion", parse=as_date, default=None, number_format=DATE_FORMAT),
+    Column("建设地点", CONSTRUCTION, "location", width=20),
+    Column("建设内容", CONSTRUCTION, "content", width=40),
+    Column("包联领导", LIAISON, "leader", width=10),
+    Column("项目专员", LIAISON, "commissioner", width=10),
+))
+_MONEY_COLUMNS = [index for index, column in enumerate(LAYOUT.columns) if column.group == MONEY]
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+def export_ledger(queryset):
+    """The ledger as an .xlsx download. ``queryset`` comes from ``selectors.project_queryset``
+    (or ``project_list``), already scoped and filtered, with invested_year/invested_total."""
+    queryset = queryset.order_by("responsible_unit__path", "pk")
+    totals = queryset.aggregate(count=Count("pk"), total=Sum("total_investment"), plan=Sum("year_plan_investment"),
+                                year=Sum("invested_year"), reported=Sum("invested_total"),
+                                before=Sum("investment_before"))
+    today = timezone.localdate()
+    footer = ["合计", f"共{totals['count']}个项目"] + [None] * (LAYOUT.width - 2)
+    sums = [totals["total"], totals["plan"], totals["year"], (totals["reported"] or 0) + (totals["before"] or 0)]
+    for index, yuan in zip(_MONEY_COLUMNS, sums, strict=True):
+        footer[index] = _wan(yuan or 0)
+    rows = (_export_row(number, project)
+            for number, project in enumerate(queryset.iterator(chunk_size=2000), start=1))
+    return layout_response(LAYOUT, filename=f"重点项目台账-{today:%Y%m%d}.xlsx",
+                           title=f"重点项目台账（截至{today.year}年{today.month}月{today.day}日）",
+                           rows=rows, footer_rows=[footer])
+
+
+def _wan(yuan):
+    # Four places keep every 元 (the import reads back exactly); the cell format shows two.
+    return yuan_to_wan(yuan, places=4)
+
+
+def _export_row(number, project):
+    return [
+        number, project.name, project.code or None, project.enterprise, project.responsible_unit.name,
+        project.industry_id, project.get_build_nature_display(), "、".join(level.label for level in project.levels),
+        project.get_stage_display(), _wan(project.total_investment), _wan(project.year_plan_investment),
+        _wan(project.invested_year), _wan(project.invested_total + project.investment_before),
+        project.planned_start, project.planned_completion, project.location or None, project.content or None,
+        project.leader.name if project.leader else None,
+        project.commissioner.name if project.commissioner else None,
+    ]
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+def import_ledger(file, *, actor, commit):
+    """Check every row of a ledger file (a path or a binary file) and, when ``commit`` and every
+    row passes, create the projects. Returns the DryRun; ``created`` is the number written.
+
+    The database checks run again inside the write transaction, so a unit, person or project
+    changed since the dry run cannot slip through.
+    """
+    if not actor.is_system and not has_permission(actor.person, "project.edit"):
+        raise PermissionDenied("您无权导入项目。")
+    parsed = read_workbook(file, LAYOUT)
+    result = _check(parsed, actor)
+    if not commit or not result.ok:
+        return result
+    try:
+        with transaction.atomic():
+            result = _check(parsed, actor)
+            if result.ok:
+                _write(result, actor)
+    except IntegrityError:  # another writer took a 项目代码 between our check and the insert
+        result = DryRun()
+        result.add_error(None, "", "导入时发现项目代码已被他人占用，未写入任何数据，请重新预检。")
+    return result
+
+
+def _write(result, actor):
+    projects = Project.objects.bulk_create([row.instance for row in result.rows], batch_size=500)
+    audit_record(actor, "project.import", ("projects.project", "", "项目库Excel导入"),
+                 changes={"count": len(projects), "ids": [project.pk for project in projects]},
+                 detail=f"导入项目{len(projects)}个")
+    result.created = len(projects)
+
+
+_REFERENCE_FIELDS = ("responsible_unit", "industry", "leader", "commissioner")
+_AMBIGUOUS = object()
+
+
+@dataclass
+class _References:
+    """What the file's names and codes point to, loaded in a few queries for all rows at once."""
+
+    units: dict
+    people: dict
+    industries: dict
+
+    @classmethod
+    def load(cls, rows, actor):
+        def keys(*names):
+            return {row.values[name] for row in rows for name in names if row.values.get(name)}
+
+        units = Unit.objects.filter(is_active=True).filter(
+            Q(code__in=keys("responsible_unit")) | Q(name__in=keys("responsible_unit")))
+        person_keys = keys("leader", "commissioner")
+        people = Person.objects.filter(is_active=True).filter(Q(username__in=person_keys) | Q(name__in=person_keys))
+        if not actor.is_system:
+            units = scope(units, actor.person, "project.edit")
+            people = scope(people, actor.person, "person.view") | people.filter(pk=actor.person.pk)
+        codes = {_industry_code(key) for key in keys("industry")}
+        return cls(units=_index(units, "code", "name"), people=_index(people, "username", "name"),
+                   industries={code.pk: code for code in IndustryCode.objects.filter(code__in=codes)})
+
+
+def _index(objects, unique_key, name):
+    """key → object by the unique key, then by name; a name two objects share maps to _AMBIGUOUS."""
+    by_name = {}
+    objects = list(objects)
+    for obj in objects:
+        key = getattr(obj, name)
+        by_name[key] = _AMBIGUOUS if key in by_name else obj
+    return by_name | {getattr(obj, unique_key): obj for obj in objects}
+
+
+def _industry_code(text):
+    """“3612” or “3612 电子元件制造” → “3612”."""
+    return text.split()[0].upper() if text.strip() else ""
+
+
+def _check(parsed, actor):
+    """A fresh DryRun for ``parsed``'s rows: references resolved, instances built and validated."""
+    result = DryRun(rows=[ParsedRow(row.number, dict(row.values), set(row.failed)) for row in parsed.rows],
+                    errors=list(parsed.errors))
+    if not result.rows:
+        return result
+    references = _References.load(result.rows, actor)
+    for row in result.rows:
+        _resolve(row, references, result)
+        row.instance = _build(row, actor, result)
+    _check_duplicates(result)
+    result.sort_errors(LAYOUT)
+    return result
+
+
+_NOT_FOUND = {
+    "responsible_unit": "找不到“{}”：请填写单位代码或单位全称，且须在您的数据范围内",
+    "leader": "找不到“{}”：请填写登录名或姓名，且须在您的数据范围内",
+    "commissioner": "找不到“{}”：请填写登录名或姓名，且须在您的数据范围内",
+    "industry": "找不到行业代码“{}”（GB/T 4754-2017）",
+}
+_AMBIGUOUS_MESSAGE = {
+    "responsible_unit": "“{}”有重名单位，请改填单位代码",
+    "leader": "“{}”有重名人员，请改填登录名",
+    "commissioner": "“{}”有重名人员，请改填登录名",
+}
+
+
+def _resolve(row, references, result):
+    """Replace the reference columns' text with the objects it names."""
+    indexes = {"responsible_unit": references.units, "leader": references.people,
+               "commissioner": references.people, "industry": references.industries}
+    for name in _REFERENCE_FIELDS:
+        key = row.values.get(name)
+        if name in row.failed or not key:
+            row.values[name] = None
+            continue
+        found = indexes[name].get(_industry_code(key) if name == "industry" else key)
+        if found is None or found is _AMBIGUOUS:
+            messages = _NOT_FOUND if found is None else _AMBIGUOUS_MESSAGE
+            row.failed.add(name)
+            row.values[name] = None
+            result.add_error(row.number, LAYOUT.header_for(name), messages[name].format(key))
+        else:
+            row.values[name] = found
+
+
+def _build(row, actor, result):
+    values = {name: value for name, value in row.values.items() if name not in row.failed}
+    levels = values.pop("levels", frozenset())
+    project = Project(created_by=actor.person, **values,
+                      **{LEVEL_FIELDS_BY_CODE[level]: True for level in levels})
+    # References were resolved from the database above (a foreign key check would cost a query
+    # per row); uniqueness is checked for all rows at once in _check_duplicates.
+    exclude = set(row.failed) | set(_REFERENCE_FIELDS) | {"created_by"}
+    try:
+        project.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            header = "" if name == NON_FIELD_ERRORS else LAYOUT.header_for(name)
+            row.failed.add(name)
+            for message in messages:
+                result.add_error(row.number, header, f"有误：{message}" if header else message)
+    return project
+
+
+def _check_duplicates(result):
+    """项目代码 is unique in the ledger; a 项目名称 is unique within its 责任单位."""
+    projects = [row.instance for row in result.rows]
+    codes = {project.code for project in projects if project.code}
+    taken_codes = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
+    taken_names = set(Project.objects.filter(
+        responsible_unit__in={project.responsible_unit_id for project in projects if project.responsible_unit_id},
+        name__in={project.name for project in projects}).values_list("responsible_unit_id", "name"))
+    first_code, first_name = {}, {}
+    for row in result.rows:
+        project = row.instance
+        if project.code and "code" not in row.failed:
+            first = first_code.setdefault(project.code, row.number)
+            if project.code in taken_codes:
+                result.add_error(row.number, "项目代码", "已被系统中的其他项目使用")
+            elif first != row.number:
+                result.add_error(row.number, "项目代码", f"与第{first}行重复")
+        if project.responsible_unit_id and project.name:
+            key = (project.responsible_unit_id, project.name)
+            first = first_name.setdefault(key, row.number)
+            if key in taken_names:
+                result.add_error(row.number, "项目名称", "在该责任单位下已有同名项目")
+            elif first != row.number:
+                result.add_error(row.number, "项目名称", f"与第{first}行重复（同一责任单位下项目名称不能相同）")

@@ -1,0 +1,143 @@
+"""Excel export and import pages of the project ledger (项目库). Thin: parse, call, render.
+
+The import is two steps. 预检 keeps the upload in a temporary file under $ZONEOPS_HOME/imports,
+named by a random token held in the session, and shows the dry run; 确认导入 imports that same
+file, so what is written is exactly what was checked (and is checked once more).
+"""
+
+import re
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zoneops.audit.context import Actor
+from zoneops.audit.services import audit_record
+from zoneops.core.forms import bootstrap
+from zoneops.exchange.xlsx import MAX_FILE_BYTES
+from zoneops.org.scope import require_permission
+from zoneops.org.selectors import unit_list
+from zoneops.projects import selectors
+from zoneops.projects.choices import BuildNature, Level, Stage
+from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
+from zoneops.projects.forms import ProjectFilterForm
+
+SESSION_KEY = "projects_import"
+UPLOAD_TTL_SECONDS = 24 * 3600
+PREVIEW_ROWS = 200
+_TOKEN = re.compile(r"^[\w-]{16,64}$")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="台账文件", help_text=f".xlsx 格式，不超过{MAX_FILE_BYTES // 1024 // 1024}MB",
+                           widget=forms.FileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError("请上传 .xlsx 格式的文件（Excel 2007 及以上版本；.xls 请先另存为 .xlsx）。")
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(f"文件超过{MAX_FILE_BYTES // 1024 // 1024}MB，请拆分后分批导入。")
+        return upload
+
+
+@login_required
+@require_GET
+def ledger_export(request):
+    """The scoped ledger, narrowed by the list page's filters (q, stage, unit, level)."""
+    require_permission(request.user, "project.view")
+    form = ProjectFilterForm(request.GET, units=unit_list(user=request.user))
+    form.is_valid()  # an invalid filter is left out; cleaned_data keeps the valid ones
+    data = form.cleaned_data
+    filters = selectors.ProjectFilters(q=data.get("q", ""), stage=data.get("stage", ""), unit=data.get("unit"),
+                                       level=data.get("level", ""))
+    queryset = selectors.project_list(user=request.user, filters=filters)
+    audit_record(Actor.from_request(request), "export", ("projects.project", "", "重点项目台账"),
+                 detail=f"导出{queryset.count()}行：{request.GET.urlencode()}"[:500])
+    return export_ledger(queryset)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_import(request):
+    require_permission(request.user, "project.edit")
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request)
+    form = bootstrap(ImportForm(request.POST or None, request.FILES or None))
+    result = token = filename = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token, filename = _keep_upload(request, upload), upload.name
+        result = import_ledger(_upload_path(token), actor=Actor.from_request(request), commit=False)
+        if not result.ok:
+            _discard_upload(request)
+            token = None
+    return _render(request, form, result, token=token, filename=filename)
+
+
+def _confirm(request):
+    kept = request.session.get(SESSION_KEY) or {}
+    token = kept.get("token", "")
+    if not _TOKEN.match(token) or request.POST.get("token") != token or not _upload_path(token).exists():
+        messages.error(request, "预检结果已失效，请重新上传文件并预检。")
+        return redirect("projects:import")
+    result = import_ledger(_upload_path(token), actor=Actor.from_request(request), commit=True)
+    _discard_upload(request)
+    if result.created:
+        messages.success(request, f"已导入{result.created}个项目（文件：{kept.get('name', '')}）。")
+        return redirect("projects:list")
+    return _render(request, bootstrap(ImportForm()), result, token=None, filename=kept.get("name", ""))
+
+
+def _render(request, form, result, *, token, filename):
+    rows = result.rows[:PREVIEW_ROWS] if result and result.ok else []
+    return render(request, "projects/import.html", {
+        "title": "项目库导入", "form": form, "result": result, "token": token, "preview": rows,
+        "preview_truncated": bool(result and result.ok and len(result.rows) > PREVIEW_ROWS),
+        "filename": filename, "headers": [column.header for column in LAYOUT.columns],
+        "build_natures": BuildNature.labels, "stages": Stage.labels, "levels": Level.labels,
+    })
+
+
+# --- The kept upload ------------------------------------------------------------------------
+
+def _folder():
+    folder = settings.HOME / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _upload_path(token):
+    return _folder() / f"{token}.xlsx"
+
+
+def _keep_upload(request, upload):
+    """Store the upload under a fresh token (replacing this session's previous one)."""
+    _discard_upload(request)
+    _sweep()
+    token = secrets.token_urlsafe(24)
+    with _upload_path(token).open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    request.session[SESSION_KEY] = {"token": token, "name": upload.name[:200]}
+    return token
+
+
+def _discard_upload(request):
+    kept = request.session.pop(SESSION_KEY, None) or {}
+    if _TOKEN.match(kept.get("token", "")):
+        _upload_path(kept["token"]).unlink(missing_ok=True)
+
+
+def _sweep():
+    """Remove files of dry runs that were never confirmed."""
+    limit = time.time() - UPLOAD_TTL_SECONDS
+    for path in _folder().glob("*.xlsx"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
