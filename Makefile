@@ -31,6 +31,12 @@ test-fast: setup
 browser:
 	@scripts/ensure-system-packages.sh
 
+## Province-scale read benchmark on a scratch database (SQLite in ./bench-var, recreated each run;
+## PostgreSQL when DATABASE_URL names a database containing "bench"). Results: docs/benchmarks.md.
+bench: setup
+	rm -rf $(CURDIR)/bench-var
+	ZONEOPS_HOME=$(CURDIR)/bench-var $(BIN)/zoneops bench
+
 lint: setup
 	$(BIN)/ruff check .
 

@@ -40,12 +40,15 @@ def _reload_migration_data():
     from zoneops.core.workdays import seed_official_calendar
     from zoneops.org.models import Role
     from zoneops.org.roles import sync_builtin_roles
+    from zoneops.projects.models import MilestoneTemplate, MilestoneTemplateItem
+    from zoneops.projects.templates_seed import seed_milestone_templates
 
     if not Role.objects.exists():
         sync_builtin_roles(Role)
         load_industry_codes(IndustryCode)
         load_regions(Region)
         seed_official_calendar()
+        seed_milestone_templates(MilestoneTemplate, MilestoneTemplateItem)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """The demo zone: a city with an economic development zone, its departments, townships and people.
 
-Everything is created through the services, so the demo is audited like real data entry.
+Units, people and grants are created through the services, so the demo is audited like real data
+entry; the projects are loaded by :mod:`zoneops.demo.projects`.
 """
 
 import secrets
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from zoneops.audit.context import Actor
+from zoneops.demo.projects import build_demo_projects
 from zoneops.org import services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
 
@@ -60,6 +62,8 @@ DEMO_USERS = [
 ]
 # Where a demo user's unit_tree grant is anchored when it is not their own unit.
 GRANT_ANCHORS = {"demo-xm": ZONE_CODE}
+# Second grants: demo-town-a is also 项目专员 (仅本人) of the 辛市镇 projects that name them so.
+EXTRA_GRANTS = [("demo-town-a", "commissioner", Scope.OWN)]
 
 
 def random_password():
@@ -78,9 +82,19 @@ def _ensure_units(actor, node, parent=None):
         _ensure_units(actor, child, unit)
 
 
+def _ensure_extra_grants(actor):
+    for username, role_code, scope in EXTRA_GRANTS:
+        person = Person.objects.get(username=username)
+        if not person.grants.filter(role__code=role_code, scope=scope).exists():
+            services.grant_create(actor=actor, person=person, role=Role.objects.get(code=role_code), scope=scope)
+
+
 @transaction.atomic
-def build_demo_zone(password=None):
-    """Create (or complete) the demo zone. Returns (password used or None if unchanged, users)."""
+def build_demo_zone(password=None, today=None):
+    """Create (or complete) the demo zone and, when it has none, its projects.
+
+    Returns (password used or None if unchanged, users).
+    """
     actor = Actor.system()
     _ensure_units(actor, TREE)
     password = password or settings.ZONEOPS_DEMO_PASSWORD or None
@@ -101,4 +115,6 @@ def build_demo_zone(password=None):
             person.save(update_fields=["password"])
         # Demo accounts are for trying the product: no forced change at first sign-in.
         Person.objects.filter(pk=person.pk).update(must_change_password=False)
+    _ensure_extra_grants(actor)
+    build_demo_projects(today=today)
     return (password if created_any or settings.ZONEOPS_DEMO_PASSWORD else None), DEMO_USERS

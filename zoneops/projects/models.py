@@ -121,6 +121,7 @@ class Project(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["stage"], name="projects_stage"),
+            models.Index(fields=["-updated_at", "id"], name="projects_recent"),  # the ledger's default order
             models.Index(fields=["responsible_unit", "stage"], name="projects_unit_stage"),
             models.Index(fields=["leader"], name="projects_leader"),
             models.Index(fields=["industry"], name="projects_industry"),

@@ -37,7 +37,10 @@ def project_queryset(*, user, action="project.view", today=None):
     today = today or timezone.localdate()
     year_start = date(today.year, 1, 1)
     latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period_end")
-    overdue = black_flag_condition(today, prefix="milestones__")
+    # Correlated subqueries, not joins: a join on milestones would multiply rows and force a GROUP BY
+    # over every column before the page is cut (see docs/benchmarks.md).
+    overdue = (Milestone.objects.filter(black_flag_condition(today), project=OuterRef("pk")).order_by()
+               .values("project").annotate(n=Count("pk")).values("n"))
     return (
         scope(Project.objects.all(), user, action)
         .select_related("responsible_unit", "leader", "commissioner", "industry")
@@ -46,13 +49,16 @@ def project_queryset(*, user, action="project.view", today=None):
             invested_year=_sum_reports(Q(period_start__gte=year_start)),
             last_report_end=Subquery(latest.values("period_end")[:1]),
             last_percent=Subquery(latest.values("percent")[:1]),
-            black_flags=Count("milestones", filter=overdue, distinct=True),
+            black_flags=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         )
     )
 
 
 def project_list(*, user, filters=ProjectFilters(), today=None):
-    qs = project_queryset(user=user, today=today)
+    return _filtered(project_queryset(user=user, today=today), filters)
+
+
+def _filtered(qs, filters):
     if filters.q:
         qs = qs.filter(Q(name__contains=filters.q) | Q(enterprise__contains=filters.q) | Q(code=filters.q))
     if filters.stage:
@@ -165,7 +171,12 @@ def investment_lag_percent(project, today):
     """How many percentage points this year's investment is behind the time-proportional plan (序时进度)."""
     if not project.year_plan_investment or project.stage not in REPORTING_STAGES:
         return None
-    elapsed = today.month / 12
+    # The year's plan runs from 1 January, or from the start date for a project started this year.
+    begin = max(date(today.year, 1, 1), project.actual_start or date(today.year, 1, 1))
+    year_end = date(today.year, 12, 31)
+    if (today - begin).days < 30:
+        return None  # too early in the plan to judge
+    elapsed = (today - begin).days / max((year_end - begin).days, 1)
     done = project.invested_year / project.year_plan_investment
     lag = round((elapsed - done) * 100)
     return lag if lag > 0 else 0
@@ -199,8 +210,9 @@ def battle_map_rows(*, user, filters=ProjectFilters(), limit=BATTLE_MAP_LIMIT, t
 
 def ledger_summary(*, user, filters=ProjectFilters()):
     """Counts and money by responsible unit and stage, aggregated by the database."""
+    # From the plain scoped table: the list's per-row annotations have no place in a GROUP BY.
     rows = (
-        project_list(user=user, filters=filters).order_by()
+        _filtered(scope(Project.objects.all(), user, "project.view"), filters).order_by()
         .values("responsible_unit__name", "responsible_unit__path", "stage")
         .annotate(count=Count("pk"), total_investment=Sum("total_investment"),
                   year_plan=Sum("year_plan_investment"))

@@ -120,3 +120,16 @@ def test_query_count_does_not_grow_with_rows(client, world, tree, url, django_as
     services.milestone_add(actor=Actor.system(), project=world.ours, name="封顶", planned_date=date(2026, 9, 1))
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(target)
+
+
+def test_summary_counts_each_project_once(client, world, tree):
+    for day in (1, 2, 3):
+        services.milestone_add(actor=Actor.system(), project=world.ours, name=f"节点{day}",
+                               planned_date=date(2026, 5, day))
+    from zoneops.projects.selectors import ledger_summary
+
+    rows = ledger_summary(user=world.leader)
+    assert sum(row["count"] for row in rows) == 2
+    assert sum(row["total_investment"] for row in rows) == 2 * world.ours.total_investment
+    client.force_login(world.leader)
+    assert "20,000.00" in client.get("/projects/summary/").content.decode()

@@ -1,11 +1,15 @@
+import time
+
 from django.core.management.base import BaseCommand
 
+from zoneops.demo.projects import demo_projects
 from zoneops.demo.zone import build_demo_zone
 from zoneops.org.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load the demo zone (idempotent). Passwords: $ZONEOPS_DEMO_PASSWORD, else a random one is printed."
+    help = ("Load the demo zone and its projects (idempotent: projects only when the zone has none). "
+            "Passwords: $ZONEOPS_DEMO_PASSWORD, else a random one is printed.")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Only when the database has no units yet.")
@@ -14,8 +18,10 @@ class Command(BaseCommand):
         if if_empty and Unit.objects.exists():
             self.stdout.write("数据库已有数据，跳过演示数据加载。")
             return
+        began = time.perf_counter()
         password, users = build_demo_zone()
         self.stdout.write(self.style.SUCCESS("演示开发区已就绪：渭南经济技术开发区"))
+        self.stdout.write(f"演示项目：{demo_projects().count()} 个（用时 {time.perf_counter() - began:.1f} 秒）")
         self.stdout.write("演示账号：")
         for username, name, title, *_rest in users:
             self.stdout.write(f"  {username:<14} {name}（{title}）")

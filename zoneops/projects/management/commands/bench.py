@@ -1,0 +1,350 @@
+"""``zoneops bench``: the project ledger's reads at province scale, through the selectors and beside
+hand-written SQL for the same data, on a scratch database.
+
+SQLite under $ZONEOPS_HOME by default (``make bench`` uses a fresh ./bench-var); PostgreSQL when
+DATABASE_URL is set. Either way the database name must contain "bench" and hold no projects yet.
+"""
+
+import os
+import platform
+import sqlite3
+import statistics
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from zoneops.org.scope import forget_grants
+from zoneops.projects import selectors
+from zoneops.projects.benchdata import build_tree, seed_projects
+from zoneops.projects.choices import Stage
+from zoneops.projects.models import Project, ProjectRules
+
+WARM_UP = 3
+PAGE = 20
+
+# --- Hand-written SQL for the same data -----------------------------------------------------------
+# The figures every ledger row carries, as correlated subqueries on one project row ``p``. The
+# statements are put together from these constants only (hence the noqa: S608); values are parameters.
+FIGURES = """
+    COALESCE((SELECT SUM(r.invested) FROM projects_progressreport r WHERE r.project_id = p.id), 0),
+    COALESCE((SELECT SUM(r.invested) FROM projects_progressreport r
+              WHERE r.project_id = p.id AND r.period_start >= %(year_start)s), 0),
+    (SELECT r.period_end FROM projects_progressreport r WHERE r.project_id = p.id
+     ORDER BY r.period_end DESC LIMIT 1),
+    (SELECT r.percent FROM projects_progressreport r WHERE r.project_id = p.id
+     ORDER BY r.period_end DESC LIMIT 1),
+    (SELECT COUNT(*) FROM projects_milestone m WHERE m.project_id = p.id
+     AND ((m.actual_date IS NULL AND m.planned_date < %(today)s) OR m.actual_date > m.planned_date))"""
+ROW = f"""
+SELECT p.id, p.name, p.stage, p.total_investment, p.year_plan_investment, p.investment_before,
+       p.planned_start, p.actual_start, u.name, l.name, c.name, i.name, {FIGURES}
+FROM projects_project p
+JOIN org_unit u ON u.id = p.responsible_unit_id
+LEFT JOIN org_person l ON l.id = p.leader_id
+LEFT JOIN org_person c ON c.id = p.commissioner_id
+LEFT JOIN core_industrycode i ON i.code = p.industry_id"""  # noqa: S608
+LEDGER_PAGE_SQL = f"""
+{ROW}
+JOIN (SELECT id FROM projects_project ORDER BY updated_at DESC, id LIMIT %(size)s) page ON page.id = p.id
+ORDER BY p.updated_at DESC, p.id"""  # noqa: S608
+COUNT_SQL = "SELECT COUNT(*) FROM projects_project"
+PROJECT_SQL = f"{ROW} WHERE p.id = %(pk)s"
+REPORTS_SQL = """
+SELECT id, period_key, period_start, invested, percent, progress_text, status FROM projects_progressreport
+WHERE project_id = %(pk)s ORDER BY period_start"""
+PHOTOS_SQL = """
+SELECT ph.id, ph.report_id, ph.image FROM projects_reportphoto ph
+JOIN projects_progressreport r ON r.id = ph.report_id WHERE r.project_id = %(pk)s"""
+MILESTONES_SQL = """
+SELECT id, project_id, seq, name, baseline_date, planned_date, actual_date FROM projects_milestone
+WHERE project_id IN ({ids}) ORDER BY project_id, seq"""
+BATTLE_MAP_SQL = f"""
+{ROW}
+JOIN (SELECT p2.id FROM projects_project p2 JOIN org_unit u2 ON u2.id = p2.responsible_unit_id
+      WHERE p2.stage <> 'cancelled' ORDER BY u2.path, p2.planned_start, p2.id LIMIT %(limit)s) page
+  ON page.id = p.id
+ORDER BY u.path, p.planned_start, p.id"""  # noqa: S608
+SUMMARY_SQL = """
+SELECT u.name, u.path, p.stage, COUNT(*), SUM(p.total_investment), SUM(p.year_plan_investment)
+FROM projects_project p JOIN org_unit u ON u.id = p.responsible_unit_id
+GROUP BY u.name, u.path, p.stage ORDER BY u.path, p.stage"""
+FIGURE_NAMES = ("invested_total", "invested_year", "last_report_end", "last_percent", "black_flags")
+
+
+def _sql(query, **params):
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def _figures(project):
+    return (project.pk, *(_plain(getattr(project, name, None)) for name in FIGURE_NAMES))
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _raw_figures(row):
+    return (row[0], *(_plain(value) for value in row[12:17]))
+
+
+# --- The four reads, each through the selectors and by hand ---------------------------------------
+
+class Reads:
+    """The reads a ledger user makes; each returns what can be compared between ORM and SQL."""
+
+    def __init__(self, user, today):
+        self.user, self.today = user, today
+        self.params = {"today": today, "year_start": date(today.year, 1, 1)}
+        self.project_pk = _busiest_project_pk()
+
+    def _fresh_user(self):
+        forget_grants(self.user)  # a request starts without the grants loaded
+        return self.user
+
+    def ledger_page(self, size=PAGE):
+        queryset = selectors.project_list(user=self._fresh_user(), today=self.today).order_by("-updated_at", "pk")
+        page = selectors.with_lights(list(queryset[:size]), self.today)
+        return queryset.count(), [_figures(project) for project in page]
+
+    def ledger_page_sql(self, size=PAGE):
+        rows = _sql(LEDGER_PAGE_SQL, size=size, **self.params)
+        return _sql(COUNT_SQL)[0][0], [_raw_figures(row) for row in rows]
+
+    def project_page(self):
+        """The project, its reports with running totals, its milestones and the periods not reported."""
+        project = selectors.project_get(user=self._fresh_user(), pk=self.project_pk)
+        reports = selectors.cumulative_for(project)
+        milestones = list(project.milestones.all())
+        selectors.missing_reports(project, ProjectRules.current(), self.today)  # Python over ≤24 periods
+        return _figures(project), [r.pk for r in reports][::-1], [m.pk for m in milestones]
+
+    def project_page_sql(self):
+        project = _sql(PROJECT_SQL, pk=self.project_pk, **self.params)[0]
+        reports = _sql(REPORTS_SQL, pk=self.project_pk)
+        _sql(PHOTOS_SQL, pk=self.project_pk)
+        milestones = _sql(MILESTONES_SQL.format(ids="%(pk)s"), pk=self.project_pk)
+        return _raw_figures(project), [r[0] for r in reports], [m[0] for m in milestones]
+
+    def battle_map(self, limit=selectors.BATTLE_MAP_LIMIT):
+        rows = selectors.battle_map_rows(user=self._fresh_user(), limit=limit, today=self.today)
+        return [(*_figures(p), [m.pk for m in p.milestones.all()]) for p in rows]
+
+    def battle_map_sql(self, limit=selectors.BATTLE_MAP_LIMIT):
+        rows = _sql(BATTLE_MAP_SQL, limit=limit, **self.params)
+        ids = [row[0] for row in rows]
+        placeholders = ", ".join(f"%(id{n})s" for n in range(len(ids)))
+        milestones = _sql(MILESTONES_SQL.format(ids=placeholders), **{f"id{n}": pk for n, pk in enumerate(ids)})
+        by_project = {}
+        for milestone in milestones:
+            by_project.setdefault(milestone[1], []).append(milestone[0])
+        return [(*_raw_figures(row), by_project.get(row[0], [])) for row in rows]
+
+    def ledger_summary(self):
+        rows = selectors.ledger_summary(user=self._fresh_user())
+        return [(r["responsible_unit__name"], r["responsible_unit__path"], r["stage"], r["count"],
+                 r["total_investment"], r["year_plan"]) for r in rows]
+
+    def ledger_summary_sql(self):
+        return [tuple(row) for row in _sql(SUMMARY_SQL)]
+
+
+def _busiest_project_pk():
+    """A building project with the most reports: the heaviest project page."""
+    return (Project.objects.filter(stage=Stage.BUILDING).annotate(n=Count("reports")).order_by("-n", "pk")
+            .values_list("pk", flat=True).first())
+
+
+# --- Measuring ---------------------------------------------------------------------------------------
+
+@dataclass
+class Timing:
+    p50: float
+    p95: float
+    queries: int
+
+
+def count_queries(call, warm_up=True):
+    if warm_up:
+        call()  # the first call may create the rules row or fill caches
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+def measure(call, iterations):
+    for _ in range(WARM_UP):
+        call()
+    queries = count_queries(call, warm_up=False)
+    times = []
+    for _ in range(iterations):
+        began = perf_counter()
+        call()
+        times.append((perf_counter() - began) * 1000)
+    return Timing(statistics.median(times), statistics.quantiles(times, n=20, method="inclusive")[18], queries)
+
+
+@dataclass
+class Case:
+    name: str
+    orm: str  # method names of Reads
+    sql: str
+    target: str
+    limit_ms: float | None = None  # p95 target; None means "≤ 1.5 × the SQL"
+
+
+CASES = [
+    Case("项目库列表（20条/页 + 总数）", "ledger_page", "ledger_page_sql", "p95 ≤ 100 ms", 100),
+    Case("项目详情数据", "project_page", "project_page_sql", "p95 ≤ 100 ms", 100),
+    Case("挂图作战（300个项目）", "battle_map", "battle_map_sql", "p95 ≤ 300 ms", 300),
+    Case("按单位和阶段汇总", "ledger_summary", "ledger_summary_sql", "≤ 1.5 × SQL"),
+]
+
+
+def _verdict(case, orm, sql):
+    ratio = orm.p95 / sql.p95 if sql.p95 else float("inf")
+    met = orm.p95 <= case.limit_ms if case.limit_ms else ratio <= 1.5
+    return ratio, "✓" if met else "✗"
+
+
+def _http_cases(reads):
+    return [("GET /projects/", "/projects/"), (f"GET /projects/{reads.project_pk}/", f"/projects/{reads.project_pk}/"),
+            ("GET /projects/battle-map/", "/projects/battle-map/")]
+
+
+def measure_http(reads, iterations):
+    """The pages themselves, when the views are there: a signed-in leader with scope all."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "127.0.0.1")
+    client.force_login(reads.user)
+    rows = []
+    for label, url in _http_cases(reads):
+        try:
+            status = client.get(url).status_code
+        except Exception as error:  # noqa: BLE001 - a page being written may fail; report, don't stop
+            rows.append((label, f"出错：{type(error).__name__}", None))
+            continue
+        if status != 200:
+            rows.append((label, f"HTTP {status}", None))
+            continue
+        rows.append((label, "200", measure(lambda url=url: client.get(url), iterations)))
+    return rows
+
+
+# --- The machine and the report ---------------------------------------------------------------------
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    memory = next((line.split()[1] for line in _read("/proc/meminfo").splitlines() if line.startswith("MemTotal")),
+                  None)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    else:
+        database = f"SQLite {sqlite3.sqlite_version}"
+    return {
+        "日期": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"),
+        "CPU": f"{cpu} × {os.cpu_count()}（nproc）",
+        "内存": f"{int(memory) / 1024 / 1024:.1f} GiB" if memory else "?",
+        "软件": f"Python {platform.python_version()}, Django {django.get_version()}, {database}",
+    }
+
+
+def _read(path):
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+class Command(BaseCommand):
+    help = "Seed a scratch database at province scale and measure the project ledger's reads."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--projects", type=int, default=20_000)
+        parser.add_argument("--small", type=int, default=1_000, help="Query counts are also taken at this size.")
+        parser.add_argument("--iterations", type=int, default=30)
+        parser.add_argument("--report", help="Also write the Markdown report to this file.")
+
+    def handle(self, *args, projects, small, iterations, report, **options):
+        if not 0 < small < projects:
+            raise CommandError("--small 须大于 0 且小于 --projects。")
+        self._check_scratch_database()
+        call_command("migrate", verbosity=0)
+        if Project.objects.exists():
+            raise CommandError("基准库里已有项目。请换一个空库：SQLite 删除 $ZONEOPS_HOME（make bench 会自动删除），"
+                               "PostgreSQL 执行 dropdb zoneops_bench && createdb zoneops_bench。")
+        today = timezone.localdate()
+        leader, _units, _people = build_tree()
+        seeded = seed_projects(small, today=today)
+        reads = Reads(leader, today)
+        small_counts = self._query_counts(reads)
+        seeded = seeded.add(seed_projects(projects - small, first=small + 1, today=today))
+        self._analyze()
+        self.stdout.write(f"seeded {seeded.projects} projects, {seeded.milestones} milestones, "
+                          f"{seeded.reports} reports in {seeded.seconds:.1f} s; measuring…")
+        reads = Reads(leader, today)
+        results = [(case, measure(getattr(reads, case.orm), iterations), measure(getattr(reads, case.sql), iterations),
+                    getattr(reads, case.orm)() == getattr(reads, case.sql)()) for case in CASES]
+        large_counts = self._query_counts(reads)
+        page_100 = count_queries(lambda: reads.ledger_page(size=100))
+        http = measure_http(reads, iterations)
+        text = self._markdown(seeded, small, results, small_counts, large_counts, page_100, http, iterations)
+        self.stdout.write(text)
+        if report:
+            Path(report).write_text(text)
+
+    def _check_scratch_database(self):
+        name = str(connection.settings_dict["NAME"])
+        if "bench" not in name.lower():
+            raise CommandError(f"拒绝在“{name}”上压测：数据库名（SQLite 为文件路径）须含 “bench”，例如 "
+                               "ZONEOPS_HOME=./bench-var 或 DATABASE_URL=postgres://…/zoneops_bench。")
+        if connection.vendor not in ("sqlite", "postgresql"):
+            raise CommandError(f"不支持的数据库：{connection.vendor}。")
+
+    def _query_counts(self, reads):
+        return {case.name: count_queries(getattr(reads, case.orm)) for case in CASES}
+
+    def _analyze(self):
+        """Planner statistics, as PostgreSQL's autovacuum (or SQLite's PRAGMA optimize) keeps them."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def _markdown(self, seeded, small, results, small_counts, large_counts, page_100, http, iterations):
+        lines = [f"### {connection.vendor}：{seeded.projects:,} 个项目", ""]
+        lines += [f"- {key}：{value}" for key, value in machine().items()]
+        lines += [f"- 造数：{seeded.projects:,} 个项目、{seeded.milestones:,} 个节点、{seeded.reports:,} 条月报，"
+                  f"批量写入用时 {seeded.seconds:.1f} 秒",
+                  f"- 每项预热 {WARM_UP} 次后测 {iterations} 次；时间为服务端耗时（毫秒）", "",
+                  "| 读取 | 选择器 p50 | p95 | 查询数 | 手写 SQL p50 | p95 | 查询数 | 比值（p95） | 结果一致 | 目标 |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|:-:|---|"]
+        for case, orm, sql, same in results:
+            ratio, met = _verdict(case, orm, sql)
+            lines.append(f"| {case.name} | {orm.p50:.1f} | {orm.p95:.1f} | {orm.queries} | {sql.p50:.1f} | "
+                         f"{sql.p95:.1f} | {sql.queries} | {ratio:.1f}× | {'是' if same else '**否**'} | "
+                         f"{case.target} {met} |")
+        lines += ["", f"查询数与行数无关：{small:,} 个项目 → {seeded.projects:,} 个项目", "",
+                  f"| 读取 | {small:,} 个项目 | {seeded.projects:,} 个项目 |", "|---|---:|---:|"]
+        lines += [f"| {name} | {small_counts[name]} | {large_counts[name]} |" for name in large_counts]
+        lines.append(f"| 项目库列表 100 条/页 | — | {page_100} |")
+        if http:
+            lines += ["", "页面（django.test.Client，已登录、数据范围“全部”的区领导）", "",
+                      "| 页面 | 状态 | p50 | p95 | 查询数 |", "|---|---|---:|---:|---:|"]
+            for label, status, timing in http:
+                cells = f"{timing.p50:.1f} | {timing.p95:.1f} | {timing.queries}" if timing else "— | — | —"
+                lines.append(f"| {label} | {status} | {cells} |")
+        return "\n".join(lines) + "\n"
