@@ -7,7 +7,7 @@ grants for ``action`` are OR-ed; no grant gives an empty queryset.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from zoneops.org.models import Grant, Scope
 
@@ -18,10 +18,10 @@ def user_grants(user):
     """All of the user's grants, loaded once per user object (i.e. once per request)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(
-            Grant.objects.filter(person=user).select_related("role", "unit").prefetch_related("custom_units")
-        )
-        # Anchor "unit" of a grant without its own unit is the person's unit, already loaded.
+        cached = list(Grant.objects.filter(person=user).select_related("role", "unit"))
+        custom = [grant for grant in cached if grant.scope == Scope.CUSTOM]
+        if custom:  # the units of 自定义 grants only; most people have none
+            prefetch_related_objects(custom, "custom_units")
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
