@@ -30,6 +30,7 @@ MODULES = (
         NavItem("挂图作战", "projects:battle_map", "project.view", "flag"),
         NavItem("进度填报", "projects:reports", "project.view", "clipboard-data"),
         NavItem("入库纳统", "projects:stats", "project.view", "clipboard-check"),
+        NavItem("节点模板", "projects:templates", "project.rules", "list-ol"),
         NavItem("项目规则", "projects:rules", "project.rules", "sliders"),
     )),
     NavModule("系统管理", "gear", (

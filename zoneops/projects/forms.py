@@ -70,6 +70,31 @@ class StageForm(forms.Form):
                              help_text="回退、跳过阶段、停缓建、终止须说明原因。")
 
 
+class MilestoneTemplateForm(forms.Form):
+    name = forms.CharField(label="模板名称", max_length=50)
+    description = forms.CharField(label="说明", max_length=200, required=False)
+    items = forms.CharField(
+        label="节点（每行一个：名称,相对计划开工的天数）", max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="例如“供地,-120”表示计划开工前120天供地；“投产,360”表示开工后360天投产。")
+
+    def clean_items(self):
+        items = []
+        for number, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _comma, offset = line.replace("，", ",").rpartition(",")
+            try:
+                items.append((name.strip(), int(offset.strip())))
+            except ValueError:
+                raise forms.ValidationError(f"第{number}行应为“名称,天数”，天数为整数（开工前为负数）。") from None
+            if not name.strip() or len(name.strip()) > 50:
+                raise forms.ValidationError(f"第{number}行的节点名称为空或超过50字。")
+        if not items:
+            raise forms.ValidationError("至少填写一个节点。")
+        return items
+
+
 class TemplateForm(forms.Form):
     template = forms.ModelChoiceField(label="节点模板", queryset=MilestoneTemplate.objects.all())
 

@@ -310,3 +310,12 @@ def projects_missing_reports(*, user, today=None):
         if missing:
             rows.append((project, missing))
     return rows
+
+
+def stats_candidates(*, user):
+    """Projects at or above the statistics threshold, not yet counted, with no 入库纳统 plan (应列未列)."""
+    rules = ProjectRules.current()
+    return (scope(Project.objects.all(), user, "project.view")
+            .filter(total_investment__gte=rules.stats_threshold, stats__isnull=True,
+                    stage__in=[Stage.PREPARING, Stage.STARTED, Stage.BUILDING])
+            .select_related("responsible_unit").order_by("responsible_unit__path", "name"))

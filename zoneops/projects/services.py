@@ -14,6 +14,7 @@ from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
     MilestoneTemplate,
+    MilestoneTemplateItem,
     ProgressReport,
     Project,
     ProjectRules,
@@ -364,3 +365,43 @@ def rules_update(*, actor, **fields):
     return rules
 
 
+
+
+# --- Milestone templates (rules of the zone, like ProjectRules) ----------------------------------
+
+def _require_rules(actor):
+    if not actor.is_system and not may_act_on_rules(actor):
+        raise PermissionDenied("您无权维护节点模板。")
+
+
+@transaction.atomic
+def milestone_template_create(*, actor, name, description=""):
+    _require_rules(actor)
+    template = MilestoneTemplate(name=name.strip(), description=description)
+    template.full_clean()
+    template.save()
+    audit_record(actor, "milestone_template.create", template)
+    return template
+
+
+@transaction.atomic
+def milestone_template_set_items(*, actor, template, items):
+    """Replace a template's items with ``items`` = [(name, offset_days), ...] in order.
+
+    Projects that already applied the template keep their own milestones.
+    """
+    _require_rules(actor)
+    items = [(name.strip(), int(offset)) for name, offset in items]
+    names = [name for name, _offset in items]
+    if not names or not all(names):
+        raise ValidationError({"items": "每个节点都要有名称，且模板至少有一个节点。"})
+    if len(set(names)) != len(names):
+        raise ValidationError({"items": "同一模板中的节点名称不能重复。"})
+    before = [list(row) for row in template.items.values_list("name", "offset_days")]
+    template.items.all().delete()
+    MilestoneTemplateItem.objects.bulk_create(
+        MilestoneTemplateItem(template=template, seq=seq, name=name, offset_days=offset)
+        for seq, (name, offset) in enumerate(items, start=1))
+    audit_record(actor, "milestone_template.items", template,
+                 changes={"items": [before, [list(item) for item in items]]})
+    return template

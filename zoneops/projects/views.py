@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
 from zoneops.projects.forms import (
     ApprovalForm,
     MilestoneAddForm,
+    MilestoneTemplateForm,
     MilestoneUpdateForm,
     ProjectFilterForm,
     ProjectForm,
@@ -34,7 +36,14 @@ from zoneops.projects.forms import (
     TemplateForm,
     recent_periods,
 )
-from zoneops.projects.models import ApprovalItem, Milestone, ProgressReport, ProjectRules, ReportPhoto
+from zoneops.projects.models import (
+    ApprovalItem,
+    Milestone,
+    MilestoneTemplate,
+    ProgressReport,
+    ProjectRules,
+    ReportPhoto,
+)
 
 LEDGER_TABLE = Table(columns=[
     Column("项目名称", "name", sort="name"),
@@ -324,6 +333,7 @@ def stats_overview(request):
     return render(request, "projects/stats.html", {
         "title": f"{year}年入库纳统", "year": year, "progress": selectors.stats_progress(user=request.user, year=year),
         "rows": selectors.stats_rows(user=request.user, year=year), "documents": STATS_DOCUMENTS,
+        "candidates": selectors.stats_candidates(user=request.user)[:100],
         "threshold": format_wan(rules.stats_threshold)})
 
 
@@ -347,6 +357,36 @@ def rules_edit(request):
 
     return render(request, "projects/rules.html", {"title": "项目规则", "form": form, "target_form": target_form,
                                                    "targets": StatsQuarterTarget.objects.all()})
+
+
+@login_required
+def milestone_templates(request, pk=None):
+    """The zone's milestone templates: list them, create one, or edit one's nodes."""
+    require_permission(request.user, "project.rules")
+    template = get_or_404(MilestoneTemplate.objects.get, pk=pk) if pk else None
+    initial = {}
+    if template:
+        initial = {"name": template.name, "description": template.description,
+                   "items": "\n".join(f"{item.name},{item.offset_days}" for item in template.items.all())}
+    form = bootstrap(MilestoneTemplateForm(request.POST or None, initial=initial))
+    if template:
+        form.fields["name"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        actor = Actor.from_request(request)
+
+        def save():
+            target = template or services.milestone_template_create(
+                actor=actor, name=form.cleaned_data["name"], description=form.cleaned_data["description"])
+            return services.milestone_template_set_items(actor=actor, template=target,
+                                                         items=form.cleaned_data["items"])
+
+        saved = run_on_form(form, lambda: transaction.atomic(save)())
+        if saved:
+            messages.success(request, f"节点模板“{saved.name}”已保存。")
+            return redirect("projects:templates")
+    templates = MilestoneTemplate.objects.prefetch_related("items")
+    return render(request, "projects/templates.html", {"title": "节点模板", "templates": templates, "form": form,
+                                                       "editing": template})
 
 
 @login_required

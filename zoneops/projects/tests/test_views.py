@@ -133,3 +133,32 @@ def test_summary_counts_each_project_once(client, world, tree):
     assert sum(row["total_investment"] for row in rows) == 2 * world.ours.total_investment
     client.force_login(world.leader)
     assert "20,000.00" in client.get("/projects/summary/").content.decode()
+
+
+def test_milestone_templates_are_editable_and_used_by_new_projects(client, world, tree):
+    client.force_login(world.office)
+    bad = client.post("/projects/templates/", {"name": "厂房项目", "items": "拿地,-30\n开工,零"})
+    assert "第2行" in bad.content.decode()
+    ok = client.post("/projects/templates/", {"name": "厂房项目", "items": "拿地,-30\n开工,0\n封顶，120"})
+    assert ok.status_code == 302
+    from zoneops.projects.models import MilestoneTemplate
+
+    template = MilestoneTemplate.objects.get(name="厂房项目")
+    assert list(template.items.values_list("name", "offset_days")) == [("拿地", -30), ("开工", 0), ("封顶", 120)]
+    response = client.post(f"/projects/{world.theirs.pk}/milestones/",
+                           {"apply_template": "1", "template": template.pk})
+    assert response.status_code == 302
+    assert [m.planned_date for m in world.theirs.milestones.order_by("seq")] == [
+        date(2026, 1, 30), date(2026, 3, 1), date(2026, 6, 29)]
+    client.force_login(world.township)
+    assert client.get("/projects/templates/").status_code == 403
+
+
+def test_stats_page_lists_projects_above_the_threshold_without_a_plan(client, world):
+    client.force_login(world.leader)
+    html = client.get("/projects/stats/").content.decode()
+    assert "未列入纳统计划" in html and "甲镇食品项目" in html  # started, 1亿 ≥ 500万, no plan
+    services.stats_inclusion_save(actor=Actor.system(), project=world.ours, planned_year=2026, planned_quarter=4,
+                                  status="preparing", documents={"立项/备案": True})
+    html = client.get("/projects/stats/").content.decode()
+    assert "未列入纳统计划" not in html
