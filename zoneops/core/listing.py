@@ -24,7 +24,7 @@ class Column:
     label: str
     value: str  # attribute path on the row, e.g. "unit.name" or "get_kind_display"
     sort: str = ""  # ORM ordering key; empty means not sortable
-    link: bool = False  # render as a link to the row's get_absolute_url
+    css: str = ""  # classes for the cells, e.g. "text-end" for figures, "zo-col-name" for long names
 
     def read(self, obj):
         """The value at the attribute path; None when a relation on the way is empty."""
@@ -79,7 +79,7 @@ def list_response(request, *, queryset, table, title, template="core/list.html",
         "title": title,
         "table": table,
         "page": page,
-        "rows": [(obj, table.row_values(obj)) for obj in objects],
+        "rows": [(obj, list(zip(table.columns, table.row_values(obj), strict=True))) for obj in objects],
         "sort": sort,
         "filter_form": filter_form,
         "query": params.urlencode(),

@@ -137,6 +137,9 @@ class LightVerdict:
     def label(self):
         return Light(self.light).label
 
+    def __str__(self):  # how exports and plain text show it
+        return "；".join((self.label, *self.reasons))
+
 
 def status_light(project, rules, today=None):
     """Green/yellow/red with the reasons, from the zone's rules. Needs project_queryset's annotations."""

@@ -46,16 +46,16 @@ from zoneops.projects.models import (
 )
 
 LEDGER_TABLE = Table(columns=[
-    Column("项目名称", "name", sort="name"),
+    Column("项目名称", "name", sort="name", css="zo-col-name"),
     Column("责任单位", "responsible_unit.name", sort="responsible_unit__path"),
     Column("阶段", "get_stage_display", sort="stage"),
-    Column("总投资（万元）", "total_investment_wan", sort="total_investment"),
-    Column("本年计划（万元）", "year_plan_wan", sort="year_plan_investment"),
-    Column("本年完成（万元）", "invested_year_wan", sort="invested_year"),
-    Column("累计完成（万元）", "invested_total_wan", sort="invested_total"),
-    Column("计划开工", "planned_start", sort="planned_start"),
+    Column("总投资（万元）", "total_investment_wan", sort="total_investment", css="text-end text-nowrap"),
+    Column("本年计划（万元）", "year_plan_wan", sort="year_plan_investment", css="text-end text-nowrap"),
+    Column("本年完成（万元）", "invested_year_wan", sort="invested_year", css="text-end text-nowrap"),
+    Column("累计完成（万元）", "invested_total_wan", sort="invested_total", css="text-end text-nowrap"),
+    Column("计划开工", "planned_start", sort="planned_start", css="text-nowrap"),
     Column("包联领导", "leader.name"),
-    Column("状态", "verdict.label"),
+    Column("状态", "verdict"),
 ], default_sort="-updated_at")
 
 
