@@ -25,6 +25,7 @@ def world(tree, fixed_today):
     theirs = ProjectFactory(name="乙镇物流项目", responsible_unit=tree.town_b)
     services.project_change_stage(actor=Actor.system(), project=ours, to_stage=Stage.STARTED, reason="补录",
                                   effective_on=date(2026, 3, 1))
+    ours.refresh_from_db()
     township = PersonFactory(unit=tree.town_a)
     grant(township, "township", scope=Scope.UNIT)
     leader = PersonFactory(unit=tree.zone)

@@ -162,3 +162,21 @@ def test_stats_page_lists_projects_above_the_threshold_without_a_plan(client, wo
                                   status="preparing", documents={"立项/备案": True})
     html = client.get("/projects/stats/").content.decode()
     assert "未列入纳统计划" not in html
+
+
+def test_reviewer_returns_a_report_from_the_project_page(client, world):
+    report = services.progress_report_submit(actor=Actor.system(), project=world.ours, period_key="2026-10",
+                                             invested=10 * YUAN_PER_WAN, progress_text="基础施工", percent=10)
+    client.force_login(world.office)
+    page = f"/projects/{world.ours.pk}/"
+    refused = client.post(f"/projects/reports/{report.pk}/review/", {"decision": "return", "next": page},
+                          follow=True)
+    assert "退回须填写意见" in refused.content.decode()
+    client.post(f"/projects/reports/{report.pk}/review/", {"decision": "return", "comment": "请补充照片",
+                                                           "next": page})
+    report.refresh_from_db()
+    assert report.status == "returned" and report.review_comment == "请补充照片"
+    client.force_login(world.township)  # the filer may not review
+    assert client.post(f"/projects/reports/{report.pk}/review/", {"decision": "accept"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "returned"
