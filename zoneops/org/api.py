@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zoneops.api.pagination import BoundedPagination, Id
 from zoneops.audit.context import Actor
 from zoneops.org import selectors, services
 from zoneops.org.models import UnitKind
@@ -27,12 +28,12 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    parent_id: int
+    parent_id: Id
     code: str = Field(max_length=32)
     name: str = Field(max_length=100, min_length=1)
     short_name: str = Field("", max_length=30)
     kind: UnitKind
-    sort_order: int = 0
+    sort_order: int = Field(0, ge=-(2**31), le=2**31 - 1)
 
 
 class UnitPatch(Schema):
@@ -40,7 +41,7 @@ class UnitPatch(Schema):
     name: str | None = Field(None, max_length=100, min_length=1)
     short_name: str | None = Field(None, max_length=30)
     kind: UnitKind | None = None
-    sort_order: int | None = None
+    sort_order: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
     is_active: bool | None = None
 
 
@@ -59,7 +60,7 @@ class PersonOut(Schema):
 class PersonIn(Schema):
     username: str = Field(max_length=50, min_length=1)
     name: str = Field(max_length=50, min_length=1)
-    unit_id: int
+    unit_id: Id
     title: str = Field("", max_length=50)
     phone: str = Field("", max_length=20)
     password: str | None = Field(None, max_length=128)
@@ -92,13 +93,13 @@ def me(request):
 
 
 @router.get("/units", response=list[UnitOut], summary="单位列表（按数据范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination)
 def unit_list(request, q: str = Query("", max_length=50), kind: str = Query("", max_length=20)):
     return selectors.unit_list(user=request.user, q=q, kind=kind).order_by("path")
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     return selectors.unit_get(user=request.user, pk=unit_id)
 
 
@@ -118,13 +119,13 @@ def unit_update(request, unit_id: int, payload: UnitPatch):
 
 
 @router.get("/people", response=list[PersonOut], summary="人员列表（按数据范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination)
 def person_list(request, q: str = Query("", max_length=50)):
     return selectors.person_list(user=request.user, q=q).order_by("unit__path", "name")
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人员详情")
-def person_detail(request, person_id: int):
+def person_detail(request, person_id: Id):
     return selectors.person_get(user=request.user, pk=person_id)
 
 

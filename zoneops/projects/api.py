@@ -5,8 +5,9 @@ from datetime import date, datetime
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zoneops.api.pagination import BoundedPagination, Id, Money
 from zoneops.audit.context import Actor
 from zoneops.core.errors import PermissionDenied, ValidationError
 from zoneops.core.models import IndustryCode
@@ -23,7 +24,7 @@ class ProjectOut(Schema):
     name: str
     code: str
     enterprise: str
-    responsible_unit_id: int
+    responsible_unit_id: Id
     responsible_unit_name: str = Field(alias="responsible_unit.name")
     stage: str
     levels: list[str]
@@ -64,15 +65,15 @@ class ProjectIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=24)
     enterprise: str = Field(min_length=1, max_length=200)
-    responsible_unit_id: int
+    responsible_unit_id: Id
     industry_id: str | None = Field(None, max_length=4)
     build_nature: BuildNature = BuildNature.NEW
     is_national_key: bool = False
     is_provincial_key: bool = False
     is_city_key: bool = False
     is_district_key: bool = False
-    total_investment: int = Field(ge=0, description="元")
-    year_plan_investment: int = Field(0, ge=0, description="元")
+    total_investment: Money
+    year_plan_investment: Money = 0
     planned_start: date | None = None
     planned_completion: date | None = None
     location: str = Field("", max_length=200)
@@ -80,12 +81,12 @@ class ProjectIn(Schema):
 
 
 class ProjectPatch(Schema):
-    version: int
+    version: int = Field(ge=1, le=2**31 - 1)
     name: str | None = Field(None, min_length=1, max_length=200)
     code: str | None = Field(None, max_length=24)
     enterprise: str | None = Field(None, min_length=1, max_length=200)
-    total_investment: int | None = Field(None, ge=0)
-    year_plan_investment: int | None = Field(None, ge=0)
+    total_investment: Money | None = None
+    year_plan_investment: Money | None = None
     planned_start: date | None = None
     planned_completion: date | None = None
     location: str | None = Field(None, max_length=200)
@@ -133,20 +134,20 @@ class ReportOut(Schema):
 
 class ReportIn(Schema):
     period_key: str = Field(max_length=12)
-    invested: int = Field(ge=0, description="本期完成投资（元）")
+    invested: Money
     percent: int = Field(ge=0, le=100)
-    workers: int = Field(0, ge=0)
+    workers: int = Field(0, ge=0, le=1_000_000)
     progress_text: str = Field(min_length=1, max_length=2000)
-    version: int | None = None
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class ProjectQuery(Schema):
     q: str = Field("", max_length=50)
     stage: str = Field("", max_length=12)
-    unit_id: int | None = None
+    unit_id: Id | None = None
     level: str = Field("", max_length=12)
     industry: str = Field("", max_length=4)
-    leader_id: int | None = None
+    leader_id: Id | None = None
 
 
 def _filters(request, query):
@@ -175,7 +176,7 @@ def _one(request, project_id, action="project.view"):
     return project
 
 
-class LightsPagination(PageNumberPagination):
+class LightsPagination(BoundedPagination):
     """Page numbers, with status lights computed for the rows of the page only."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
@@ -185,7 +186,7 @@ class LightsPagination(PageNumberPagination):
 
 
 @router.get("/projects", response=list[ProjectOut], summary="项目库（按数据范围，可筛选）")
-@paginate(LightsPagination, page_size=50)
+@paginate(LightsPagination)
 def project_list(request, query: Query[ProjectQuery]):
     return selectors.project_list(user=request.user, filters=_filters(request, query)).order_by("-updated_at", "pk")
 
@@ -200,12 +201,12 @@ def project_create(request, payload: ProjectIn):
 
 
 @router.get("/projects/{project_id}", response=ProjectOut, summary="项目详情")
-def project_detail(request, project_id: int):
+def project_detail(request, project_id: Id):
     return _one(request, project_id)
 
 
 @router.patch("/projects/{project_id}", response=ProjectOut, summary="修改项目（需带版本号）")
-def project_update(request, project_id: int, payload: ProjectPatch):
+def project_update(request, project_id: Id, payload: ProjectPatch):
     project = selectors.project_get(user=request.user, pk=project_id, action="project.edit")
     fields = payload.dict(exclude_unset=True, exclude={"version"})
     services.project_update(actor=Actor.from_request(request), project=project, expected_version=payload.version,
@@ -214,7 +215,7 @@ def project_update(request, project_id: int, payload: ProjectPatch):
 
 
 @router.post("/projects/{project_id}/stage", response=ProjectOut, summary="变更阶段")
-def project_stage(request, project_id: int, payload: StageIn):
+def project_stage(request, project_id: Id, payload: StageIn):
     project = selectors.project_get(user=request.user, pk=project_id, action="project.stage")
     services.project_change_stage(actor=Actor.from_request(request), project=project, to_stage=payload.to_stage,
                                   reason=payload.reason, effective_on=payload.effective_on)
@@ -222,7 +223,7 @@ def project_stage(request, project_id: int, payload: StageIn):
 
 
 @router.get("/projects/{project_id}/milestones", response=list[MilestoneOut], summary="节点计划与红黑旗")
-def project_milestones(request, project_id: int):
+def project_milestones(request, project_id: Id):
     project = selectors.project_get(user=request.user, pk=project_id)
     today = timezone.localdate()
     rows = list(project.milestones.order_by("seq"))
@@ -232,13 +233,13 @@ def project_milestones(request, project_id: int):
 
 
 @router.get("/projects/{project_id}/progress", response=list[ReportOut], summary="进度填报（含本年与累计数）")
-def project_progress(request, project_id: int):
+def project_progress(request, project_id: Id):
     project = selectors.project_get(user=request.user, pk=project_id)
     return selectors.cumulative_for(project)
 
 
 @router.post("/projects/{project_id}/progress", response={201: ReportOut}, summary="填报进度")
-def project_progress_submit(request, project_id: int, payload: ReportIn):
+def project_progress_submit(request, project_id: Id, payload: ReportIn):
     project = selectors.project_get(user=request.user, pk=project_id, action="project.report")
     report = services.progress_report_submit(
         actor=Actor.from_request(request), project=project, period_key=payload.period_key, invested=payload.invested,
