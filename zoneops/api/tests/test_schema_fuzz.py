@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -16,7 +18,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def bearer(tree):
+def keep_test_connection():
+    """Requests made straight through the WSGI app would close the test's database connection at
+    request end (PostgreSQL); Django's own test client suspends this the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(tree, keep_test_connection):
     person = PersonFactory(unit=tree.zone)
     grant(person, "projects", scope=Scope.ALL)
     ProjectFactory(responsible_unit=tree.town_a)
