@@ -1,9 +1,18 @@
-"""The home page: what the signed-in person can see, in numbers, and where to go next."""
+"""Pages that span modules: the home page and the working-day calendar."""
 
+from datetime import date
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from zoneops.audit.context import Actor
+from zoneops.core.forms import bootstrap, run_on_form
+from zoneops.core.models import CalendarDay
+from zoneops.core.services import calendar_day_delete, calendar_day_save
 from zoneops.navigation import visible_modules
+from zoneops.org.scope import has_permission, require_permission
 from zoneops.org.selectors import person_list, unit_list
 
 
@@ -15,3 +24,36 @@ def home(request):
         {"label": "可见人员", "value": person_list(user=user).count(), "icon": "people"},
     ]
     return render(request, "home.html", {"title": "首页", "stats": stats, "modules": visible_modules(user)})
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label="名称", max_length=50, required=False)
+
+
+@login_required
+def calendar_view(request):
+    """The official calendar of a year; system admins add, change or remove holidays and make-up days."""
+    require_permission(request.user, "unit.view")
+    can_edit = has_permission(request.user, "calendar.manage")
+    try:
+        year = int(request.GET.get("year", date.today().year))
+    except ValueError:
+        year = date.today().year
+    form = bootstrap(CalendarDayForm(request.POST if request.method == "POST" and "save" in request.POST else None))
+    if request.method == "POST":
+        require_permission(request.user, "calendar.manage")
+        actor = Actor.from_request(request)
+        if "delete" in request.POST:
+            day = CalendarDay.objects.filter(pk=request.POST.get("delete")).first()
+            if day:
+                calendar_day_delete(actor=actor, day=day)
+                messages.success(request, f"{day.date:%Y-%m-%d} 已恢复为普通日期。")
+            return redirect(f"{request.path}?year={year}")
+        if form.is_valid() and run_on_form(form, lambda: calendar_day_save(actor=actor, **form.cleaned_data)):
+            messages.success(request, "工作日历已保存。")
+            return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
+    days = CalendarDay.objects.filter(date__year=year)
+    return render(request, "core/calendar.html", {"title": f"{year}年工作日历", "days": days, "year": year,
+                                                  "form": form, "can_edit": can_edit})

@@ -22,6 +22,7 @@ PERMISSIONS = {
     "person.view": ("查看人员", Duty.BUSINESS),
     "unit.manage": ("管理单位", Duty.SYSTEM_ADMIN),
     "person.manage": ("管理人员", Duty.SYSTEM_ADMIN),
+    "calendar.manage": ("维护工作日历", Duty.SYSTEM_ADMIN),
     "role.manage": ("管理角色", Duty.SECURITY_ADMIN),
     "grant.manage": ("授权", Duty.SECURITY_ADMIN),
     "account.unlock": ("解锁账号", Duty.SECURITY_ADMIN),

@@ -8,7 +8,7 @@ PROJECT_ALL = ["project.view", "project.edit", "project.stage", "project.report"
 
 BUILTIN_ROLES = [
     {"code": "system_admin", "name": "系统管理员", "duty": Duty.SYSTEM_ADMIN,
-     "permissions": VIEW + ["unit.manage", "person.manage"],
+     "permissions": VIEW + ["unit.manage", "person.manage", "calendar.manage"],
      "description": "管理单位与人员，不能授权、不能查看审计日志"},
     {"code": "security_admin", "name": "安全管理员", "duty": Duty.SECURITY_ADMIN,
      "permissions": VIEW + ["role.manage", "grant.manage", "account.unlock"],

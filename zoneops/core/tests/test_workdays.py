@@ -57,3 +57,32 @@ def test_admin_edits_are_kept_when_reseeding():
 def test_command_prints_the_date(capsys):
     call_command("workdays", "add", "2026-02-13", "3")
     assert capsys.readouterr().out.strip() == "2026-02-25"
+
+
+def test_system_admin_edits_the_calendar_and_working_days_follow(client, tree):
+    from zoneops.audit.models import AuditEntry
+    from zoneops.org.tests.factories import PersonFactory, grant
+
+    admin = PersonFactory(unit=tree.zone)
+    grant(admin, "system_admin", scope="all")
+    client.force_login(admin)
+    # A local holiday on Friday 2026-12-04: one working day later is now Monday 12-07.
+    assert add_workdays(date(2026, 12, 3), 1) == date(2026, 12, 4)
+    response = client.post("/calendar/", {"save": "1", "date": "2026-12-04", "kind": "holiday", "name": "地方假日"})
+    assert response.status_code == 302
+    assert add_workdays(date(2026, 12, 3), 1) == date(2026, 12, 7)
+    day = CalendarDay.objects.get(date=date(2026, 12, 4))
+    client.post("/calendar/?year=2026", {"delete": day.pk})
+    assert add_workdays(date(2026, 12, 3), 1) == date(2026, 12, 4)
+    assert AuditEntry.objects.filter(action__startswith="calendar.").count() == 2
+
+
+def test_only_the_system_admin_edits_the_calendar(client, tree):
+    from zoneops.org.tests.factories import PersonFactory, grant
+
+    leader = PersonFactory(unit=tree.zone)
+    grant(leader, "leader", scope="all")
+    client.force_login(leader)
+    assert client.get("/calendar/").status_code == 200
+    assert client.post("/calendar/", {"save": "1", "date": "2026-12-04", "kind": "holiday"}).status_code == 403
+    assert not CalendarDay.objects.filter(date=date(2026, 12, 4)).exists()
