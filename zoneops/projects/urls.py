@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zoneops.projects import battle_map, views, views_exchange
+from zoneops.projects import battle_map, views, views_exchange, views_reports, views_settings
 
 app_name = "projects"
 urlpatterns = [
@@ -11,16 +11,16 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/stage/", views.project_stage, name="stage"),
     path("<int:pk>/milestones/", views.milestones, name="milestones"),
-    path("<int:pk>/report/", views.report_submit, name="report_submit"),
+    path("<int:pk>/report/", views_reports.report_submit, name="report_submit"),
     path("<int:pk>/approvals/", views.approvals, name="approvals"),
     path("<int:pk>/stats/", views.stats_edit, name="stats_edit"),
-    path("reports/", views.report_list, name="reports"),
-    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
-    path("photos/<int:pk>/", views.report_photo, name="photo"),
+    path("reports/", views_reports.report_list, name="reports"),
+    path("reports/<int:pk>/review/", views_reports.report_review, name="report_review"),
+    path("photos/<int:pk>/", views_reports.report_photo, name="photo"),
     path("stats/", views.stats_overview, name="stats"),
-    path("rules/", views.rules_edit, name="rules"),
-    path("templates/", views.milestone_templates, name="templates"),
-    path("templates/<int:pk>/", views.milestone_templates, name="template_edit"),
+    path("rules/", views_settings.rules_edit, name="rules"),
+    path("templates/", views_settings.milestone_templates, name="templates"),
+    path("templates/<int:pk>/", views_settings.milestone_templates, name="template_edit"),
     path("summary/", views.ledger_summary_view, name="summary"),
     path("export.xlsx", views_exchange.ledger_export, name="export"),
     path("import/", views_exchange.ledger_import, name="import"),

@@ -2,10 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,26 +21,17 @@ from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
 from zoneops.projects.forms import (
     ApprovalForm,
     MilestoneAddForm,
-    MilestoneTemplateForm,
     MilestoneUpdateForm,
     ProjectFilterForm,
     ProjectForm,
-    QuarterTargetForm,
-    ReportForm,
-    ReviewForm,
-    RulesForm,
     StageForm,
     StatsForm,
     TemplateForm,
-    recent_periods,
 )
 from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
-    MilestoneTemplate,
-    ProgressReport,
     ProjectRules,
-    ReportPhoto,
 )
 
 LEDGER_TABLE = Table(columns=[
@@ -225,63 +214,6 @@ def milestones(request, pk):
 
 
 @login_required
-def report_submit(request, pk):
-    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.report")
-    rules = ProjectRules.current()
-    periods = recent_periods(rules.report_frequency, timezone.localdate())
-    form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        existing = ProgressReport.objects.filter(project=project, period_key=data["period_key"]).first()
-        report = run_on_form(form, lambda: services.progress_report_submit(
-            actor=Actor.from_request(request), project=project, period_key=data["period_key"],
-            invested=data["invested"], progress_text=data["progress_text"], percent=data["percent"],
-            workers=data["workers"], photos=data["photos"],
-            expected_version=existing.version if existing else None))
-        if report:
-            note = "（逾期填报）" if report.is_late else ""
-            messages.success(request, f"已提交{report.period_key}进度{note}。")
-            return redirect(project)
-    return render(request, "projects/report_form.html", {"form": form, "project": project,
-                                                         "title": f"进度填报：{project.name}"})
-
-
-@login_required
-def report_photo(request, pk):
-    """A site photo, served only to people whose scope reaches its project (photos are not public)."""
-    photos = ReportPhoto.objects.filter(report__in=selectors.report_rows(user=request.user))
-    photo = get_or_404(lambda **kw: photos.get(**kw), pk=pk)
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-
-
-@login_required
-def report_list(request):
-    require_permission(request.user, "project.view")
-    period_key = request.GET.get("period", "")[:12]
-    reports = selectors.report_rows(user=request.user, period_key=period_key).order_by("-submitted_at")[:200]
-    return render(request, "projects/reports.html", {
-        "title": "进度填报", "reports": reports, "period_key": period_key,
-        "missing": selectors.projects_missing_reports(user=request.user),
-        "can_review": has_permission(request.user, "project.review")})
-
-
-@require_POST
-@login_required
-def report_review(request, pk):
-    report = get_or_404(lambda **kw: selectors.report_rows(user=request.user).get(**kw), pk=pk)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.progress_report_review(actor=Actor.from_request(request), report=report,
-                                            accept=form.cleaned_data["decision"] == "accept",
-                                            comment=form.cleaned_data["comment"])
-            messages.success(request, "审核意见已保存。")
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
-    return redirect(request.POST.get("next") or "projects:reports")
-
-
-@login_required
 def approvals(request, pk):
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.approval")
     departments = unit_list(user=request.user).filter(kind=UnitKind.DEPARTMENT)
@@ -335,58 +267,6 @@ def stats_overview(request):
         "rows": selectors.stats_rows(user=request.user, year=year), "documents": STATS_DOCUMENTS,
         "candidates": selectors.stats_candidates(user=request.user)[:100],
         "threshold": format_wan(rules.stats_threshold)})
-
-
-@login_required
-def rules_edit(request):
-    require_permission(request.user, "project.rules")
-    rules = ProjectRules.current()
-    form = bootstrap(RulesForm(request.POST if "rules" in request.POST else None, instance=rules))
-    target_form = bootstrap(QuarterTargetForm(request.POST if "target" in request.POST else None,
-                                              initial={"year": timezone.localdate().year}))
-    actor = Actor.from_request(request)
-    saved = None
-    if "rules" in request.POST and form.is_valid():
-        saved = run_on_form(form, lambda: services.rules_update(actor=actor, **form.cleaned_data))
-    elif "target" in request.POST and target_form.is_valid():
-        saved = run_on_form(target_form, lambda: services.stats_target_save(actor=actor, **target_form.cleaned_data))
-    if saved:
-        messages.success(request, "已保存。")
-        return redirect("projects:rules")
-    from zoneops.projects.models import StatsQuarterTarget
-
-    return render(request, "projects/rules.html", {"title": "项目规则", "form": form, "target_form": target_form,
-                                                   "targets": StatsQuarterTarget.objects.all()})
-
-
-@login_required
-def milestone_templates(request, pk=None):
-    """The zone's milestone templates: list them, create one, or edit one's nodes."""
-    require_permission(request.user, "project.rules")
-    template = get_or_404(MilestoneTemplate.objects.get, pk=pk) if pk else None
-    initial = {}
-    if template:
-        initial = {"name": template.name, "description": template.description,
-                   "items": "\n".join(f"{item.name},{item.offset_days}" for item in template.items.all())}
-    form = bootstrap(MilestoneTemplateForm(request.POST or None, initial=initial))
-    if template:
-        form.fields["name"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        actor = Actor.from_request(request)
-
-        def save():
-            target = template or services.milestone_template_create(
-                actor=actor, name=form.cleaned_data["name"], description=form.cleaned_data["description"])
-            return services.milestone_template_set_items(actor=actor, template=target,
-                                                         items=form.cleaned_data["items"])
-
-        saved = run_on_form(form, lambda: transaction.atomic(save)())
-        if saved:
-            messages.success(request, f"节点模板“{saved.name}”已保存。")
-            return redirect("projects:templates")
-    templates = MilestoneTemplate.objects.prefetch_related("items")
-    return render(request, "projects/templates.html", {"title": "节点模板", "templates": templates, "form": form,
-                                                       "editing": template})
 
 
 @login_required

@@ -1,0 +1,74 @@
+"""Progress report pages: filing (with photos), the overview of late and missing reports, review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zoneops.audit.context import Actor
+from zoneops.core.forms import bootstrap, run_on_form
+from zoneops.core.http import get_or_404
+from zoneops.org.scope import has_permission, require_permission
+from zoneops.projects import selectors, services
+from zoneops.projects.forms import ReportForm, ReviewForm, recent_periods
+from zoneops.projects.models import ProgressReport, ProjectRules, ReportPhoto
+
+
+@login_required
+def report_submit(request, pk):
+    project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.report")
+    rules = ProjectRules.current()
+    periods = recent_periods(rules.report_frequency, timezone.localdate())
+    form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        existing = ProgressReport.objects.filter(project=project, period_key=data["period_key"]).first()
+        report = run_on_form(form, lambda: services.progress_report_submit(
+            actor=Actor.from_request(request), project=project, period_key=data["period_key"],
+            invested=data["invested"], progress_text=data["progress_text"], percent=data["percent"],
+            workers=data["workers"], photos=data["photos"],
+            expected_version=existing.version if existing else None))
+        if report:
+            note = "（逾期填报）" if report.is_late else ""
+            messages.success(request, f"已提交{report.period_key}进度{note}。")
+            return redirect(project)
+    return render(request, "projects/report_form.html", {"form": form, "project": project,
+                                                         "title": f"进度填报：{project.name}"})
+
+
+@login_required
+def report_photo(request, pk):
+    """A site photo, served only to people whose scope reaches its project (photos are not public)."""
+    photos = ReportPhoto.objects.filter(report__in=selectors.report_rows(user=request.user))
+    photo = get_or_404(lambda **kw: photos.get(**kw), pk=pk)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def report_list(request):
+    require_permission(request.user, "project.view")
+    period_key = request.GET.get("period", "")[:12]
+    reports = selectors.report_rows(user=request.user, period_key=period_key).order_by("-submitted_at")[:200]
+    return render(request, "projects/reports.html", {
+        "title": "进度填报", "reports": reports, "period_key": period_key,
+        "missing": selectors.projects_missing_reports(user=request.user),
+        "can_review": has_permission(request.user, "project.review")})
+
+
+@require_POST
+@login_required
+def report_review(request, pk):
+    report = get_or_404(lambda **kw: selectors.report_rows(user=request.user).get(**kw), pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress_report_review(actor=Actor.from_request(request), report=report,
+                                            accept=form.cleaned_data["decision"] == "accept",
+                                            comment=form.cleaned_data["comment"])
+            messages.success(request, "审核意见已保存。")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    return redirect(request.POST.get("next") or "projects:reports")
