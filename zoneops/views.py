@@ -10,16 +10,27 @@ from django.shortcuts import redirect, render
 from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.models import CalendarDay
+from zoneops.core.money import format_money
 from zoneops.core.services import calendar_day_delete, calendar_day_save
 from zoneops.navigation import visible_modules
 from zoneops.org.scope import has_permission, require_permission
 from zoneops.org.selectors import person_list, unit_list
+from zoneops.projects.selectors import headline_figures
 
 
 @login_required
 def home(request):
     user = request.user
-    stats = [
+    stats = []
+    if has_permission(user, "project.view"):
+        figures = headline_figures(user=user)
+        stats += [
+            {"label": "重点项目", "value": figures["projects"], "icon": "kanban"},
+            {"label": "开工在建", "value": figures["building"], "icon": "cone-striped"},
+            {"label": "总投资", "value": format_money(figures["total_investment"]), "icon": "cash-stack"},
+            {"label": "本年计划投资", "value": format_money(figures["year_plan"]), "icon": "graph-up-arrow"},
+        ]
+    stats += [
         {"label": "可见单位", "value": unit_list(user=user).count(), "icon": "diagram-3"},
         {"label": "可见人员", "value": person_list(user=user).count(), "icon": "people"},
     ]

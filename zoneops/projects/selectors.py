@@ -211,6 +211,18 @@ def battle_map_rows(*, user, filters=ProjectFilters(), limit=BATTLE_MAP_LIMIT, t
     return with_lights(projects, today)
 
 
+def headline_figures(*, user):
+    """The home page's numbers in one aggregate query: projects, under construction, this year's plan."""
+    from django.db.models import Count, Sum
+
+    return scope(Project.objects.exclude(stage=Stage.CANCELLED), user, "project.view").aggregate(
+        projects=Count("pk"),
+        building=Count("pk", filter=Q(stage__in=REPORTING_STAGES)),
+        total_investment=Coalesce(Sum("total_investment"), 0),
+        year_plan=Coalesce(Sum("year_plan_investment"), 0),
+    )
+
+
 def ledger_summary(*, user, filters=ProjectFilters()):
     """Counts and money by responsible unit and stage, aggregated by the database."""
     # From the plain scoped table: the list's per-row annotations have no place in a GROUP BY.

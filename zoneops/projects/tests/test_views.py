@@ -180,3 +180,11 @@ def test_reviewer_returns_a_report_from_the_project_page(client, world):
     assert client.post(f"/projects/reports/{report.pk}/review/", {"decision": "accept"}).status_code == 302
     report.refresh_from_db()
     assert report.status == "returned"
+
+
+def test_home_page_headline_figures_are_scoped(client, world):
+    client.force_login(world.township)
+    html = client.get("/").content.decode()
+    assert "重点项目" in html and "1.00亿元" in html  # one project of 1亿 in 甲镇
+    client.force_login(world.leader)
+    assert "2.00亿元" in client.get("/").content.decode()
