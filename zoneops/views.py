@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 
 from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
+from zoneops.core.http import year_param
 from zoneops.core.models import CalendarDay
 from zoneops.core.money import format_money
 from zoneops.core.services import calendar_day_delete, calendar_day_save
-from zoneops.navigation import visible_modules
 from zoneops.org.scope import has_permission, require_permission
 from zoneops.org.selectors import person_list, unit_list
 from zoneops.projects.selectors import headline_figures
@@ -34,7 +34,7 @@ def home(request):
         {"label": "可见单位", "value": unit_list(user=user).count(), "icon": "diagram-3"},
         {"label": "可见人员", "value": person_list(user=user).count(), "icon": "people"},
     ]
-    return render(request, "home.html", {"title": "首页", "stats": stats, "modules": visible_modules(user)})
+    return render(request, "home.html", {"title": "首页", "stats": stats})
 
 
 class CalendarDayForm(forms.Form):
@@ -48,10 +48,7 @@ def calendar_view(request):
     """The official calendar of a year; system admins add, change or remove holidays and make-up days."""
     require_permission(request.user, "unit.view")
     can_edit = has_permission(request.user, "calendar.manage")
-    try:
-        year = int(request.GET.get("year", date.today().year))
-    except ValueError:
-        year = date.today().year
+    year = year_param(request, date.today().year)
     form = bootstrap(CalendarDayForm(request.POST if request.method == "POST" and "save" in request.POST else None))
     if request.method == "POST":
         require_permission(request.user, "calendar.manage")

@@ -10,3 +10,12 @@ def get_or_404(getter, **kwargs):
         return getter(**kwargs)
     except (ObjectDoesNotExist, ValueError) as missing:
         raise Http404 from missing
+
+
+def year_param(request, default):
+    """The ``?year=`` of a page, or ``default`` when absent or not a year."""
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if 1900 <= year <= 2200 else default

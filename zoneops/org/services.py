@@ -30,12 +30,6 @@ def _snapshot(instance, fields):
     return {name: getattr(instance, name) for name in fields}
 
 
-def _audit_diff(instance, fields, before):
-    changes = diff_fields(instance, fields, before)
-    return {name: [str(old) if hasattr(old, "pk") else old, str(new) if hasattr(new, "pk") else new]
-            for name, (old, new) in changes.items()}
-
-
 # --- Units ----------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -65,7 +59,7 @@ def unit_update(*, actor, unit, expected_version, **fields):
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.save_versioned(expected_version=expected_version, fields=list(fields))
-    audit_record(actor, "unit.update", unit, changes=_audit_diff(unit, UNIT_FIELDS, before))
+    audit_record(actor, "unit.update", unit, changes=diff_fields(unit, UNIT_FIELDS, before))
     return unit
 
 
@@ -127,7 +121,7 @@ def person_update(*, actor, person, expected_version, **fields):
     for name, value in fields.items():
         setattr(person, name, value)
     person.save_versioned(expected_version=expected_version, fields=list(fields))
-    audit_record(actor, "person.update", person, changes=_audit_diff(person, PERSON_FIELDS, before))
+    audit_record(actor, "person.update", person, changes=diff_fields(person, PERSON_FIELDS, before))
     return person
 
 

@@ -9,8 +9,9 @@ from ninja.pagination import paginate
 
 from zoneops.api.pagination import BoundedPagination, Id, Money
 from zoneops.audit.context import Actor
-from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.core.errors import ValidationError
 from zoneops.core.models import IndustryCode
+from zoneops.org.scope import require_permission
 from zoneops.org.selectors import unit_get
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import BuildNature, Stage
@@ -268,8 +269,7 @@ class BattleMapOut(Schema):
 
 @router.get("/battle-map", response=BattleMapOut, summary="挂图作战甘特数据")
 def battle_map(request, query: Query[ProjectQuery]):
-    if not selectors.has_view_permission(request.user):
-        raise PermissionDenied("您无权查看项目。")
+    require_permission(request.user, "project.view")
     today = timezone.localdate()
     projects = selectors.battle_map_rows(user=request.user, filters=_filters(request, query),
                                          limit=selectors.BATTLE_MAP_LIMIT + 1, today=today)

@@ -74,12 +74,6 @@ def _filtered(qs, filters):
     return qs
 
 
-def has_view_permission(user):
-    from zoneops.org.scope import has_permission
-
-    return has_permission(user, "project.view")
-
-
 def project_leaders(*, user):
     """People who lead (包联) at least one project the user may see."""
     from zoneops.org.models import Person

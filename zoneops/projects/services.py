@@ -8,7 +8,7 @@ from django.utils import timezone
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
 from zoneops.core.periods import parse_period
-from zoneops.org.scope import may_act_on
+from zoneops.org.scope import has_permission, may_act_on
 from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage
 from zoneops.projects.models import (
     ApprovalItem,
@@ -39,10 +39,6 @@ def _require(actor, action, target, message="您无权操作该项目。"):
         raise PermissionDenied(message)
 
 
-def _plain(value):
-    return str(value) if hasattr(value, "pk") else value
-
-
 def _check_unique_code(project):
     if project.code and Project.objects.filter(code=project.code).exclude(pk=project.pk).exists():
         raise ValidationError({"code": "该项目代码已被其他项目使用。"})
@@ -67,7 +63,7 @@ def project_create(*, actor, co_units=(), **fields):
     if co_units:
         project.co_units.set(co_units)
     audit_record(actor, "project.create", project,
-                 changes={name: _plain(getattr(project, name)) for name in ("name", "responsible_unit", "stage")})
+                 changes={name: getattr(project, name) for name in ("name", "responsible_unit", "stage")})
     return project
 
 
@@ -84,7 +80,7 @@ def project_update(*, actor, project, expected_version, co_units=None, **fields)
         setattr(project, name, value)
     _check_unique_code(project)
     project.save_versioned(expected_version=expected_version, fields=list(fields))
-    changes = {name: [_plain(before[name]), _plain(getattr(project, name))]
+    changes = {name: [before[name], getattr(project, name)]
                for name in fields if before[name] != getattr(project, name)}
     if co_units is not None:
         old = sorted(str(u) for u in project.co_units.all())
@@ -318,21 +314,20 @@ def stats_inclusion_save(*, actor, project, planned_year, planned_quarter, statu
     return stats
 
 
+def _require_rules(actor, message="您无权维护节点模板。"):
+    """The zone's rules (thresholds, targets, templates) need project.rules."""
+    if not actor.is_system and not has_permission(actor.person, "project.rules"):
+        raise PermissionDenied(message)
+
+
 @transaction.atomic
 def stats_target_save(*, actor, year, quarter, target_count):
-    if not actor.is_system and not may_act_on_rules(actor):
-        raise PermissionDenied("您无权维护纳统计划。")
+    _require_rules(actor, "您无权维护纳统计划。")
     target, _ = StatsQuarterTarget.objects.update_or_create(year=year, quarter=quarter,
                                                             defaults={"target_count": target_count})
     audit_record(actor, "stats.target", ("projects.statsquartertarget", target.pk, str(target)),
                  changes={"target_count": target_count})
     return target
-
-
-def may_act_on_rules(actor):
-    from zoneops.org.scope import has_permission
-
-    return has_permission(actor.person, "project.rules")
 
 
 @transaction.atomic
@@ -345,15 +340,14 @@ def approval_save(*, actor, project, item=None, **fields):
     item.full_clean()
     item.save()
     audit_record(actor, "approval.save", item,
-                 changes={name: [_plain(before[name]), _plain(value)] for name, value in fields.items()
+                 changes={name: [before[name], value] for name, value in fields.items()
                           if before[name] != value})
     return item
 
 
 @transaction.atomic
 def rules_update(*, actor, **fields):
-    if not actor.is_system and not may_act_on_rules(actor):
-        raise PermissionDenied("您无权修改项目规则。")
+    _require_rules(actor, "您无权修改项目规则。")
     rules = ProjectRules.current()
     before = {name: getattr(rules, name) for name in fields}
     for name, value in fields.items():
@@ -368,11 +362,6 @@ def rules_update(*, actor, **fields):
 
 
 # --- Milestone templates (rules of the zone, like ProjectRules) ----------------------------------
-
-def _require_rules(actor):
-    if not actor.is_system and not may_act_on_rules(actor):
-        raise PermissionDenied("您无权维护节点模板。")
-
 
 @transaction.atomic
 def milestone_template_create(*, actor, name, description=""):

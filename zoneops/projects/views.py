@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
-from zoneops.core.http import get_or_404
+from zoneops.core.http import get_or_404, year_param
 from zoneops.core.listing import Column, Table, list_response
 from zoneops.core.money import format_wan
 from zoneops.org.models import Person, UnitKind
@@ -257,10 +257,7 @@ def stats_edit(request, pk):
 @login_required
 def stats_overview(request):
     require_permission(request.user, "project.view")
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_param(request, timezone.localdate().year)
     rules = ProjectRules.current()
     return render(request, "projects/stats.html", {
         "title": f"{year}年入库纳统", "year": year, "progress": selectors.stats_progress(user=request.user, year=year),
