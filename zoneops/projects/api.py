@@ -157,7 +157,8 @@ def _filters(request, query):
     if query.leader_id:
         from zoneops.org.models import Person
 
-        leader = Person.objects.filter(pk=query.leader_id).first()
+        # unscoped: only narrows the already restricted project list, never shown as such
+        leader = Person.objects.unscoped().filter(pk=query.leader_id).first()
     return selectors.ProjectFilters(q=query.q, stage=query.stage, unit=unit, level=query.level,
                                     industry=query.industry, leader=leader)
 

@@ -32,7 +32,7 @@ from zoneops.exchange.xlsx import (
     read_workbook,
 )
 from zoneops.org.models import Person, Unit
-from zoneops.org.scope import has_permission, scope
+from zoneops.org.scope import has_permission
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, BuildNature, Level, Stage
 from zoneops.projects.models import Project
 
@@ -171,8 +171,8 @@ class _References:
         person_keys = keys("leader", "commissioner")
         people = Person.objects.filter(is_active=True).filter(Q(username__in=person_keys) | Q(name__in=person_keys))
         if not actor.is_system:
-            units = scope(units, actor.person, "project.edit")
-            people = scope(people, actor.person, "person.view") | people.filter(pk=actor.person.pk)
+            units = units.restrict(actor.person, "project.edit")
+            people = people.restrict(actor.person, "person.view") | people.filter(pk=actor.person.pk)
         codes = {_industry_code(key) for key in keys("industry")}
         return cls(units=_index(units, "code", "name"), people=_index(people, "username", "name"),
                    industries={code.pk: code for code in IndustryCode.objects.filter(code__in=codes)})

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from zoneops.core.models import TimeStampedModel, VersionedModel
 from zoneops.core.money import YUAN_PER_WAN, MoneyField
+from zoneops.org.scope import ScopedManager
 from zoneops.projects.choices import (
     LEVEL_FIELDS_BY_CODE,
     STATS_DOCUMENTS,
@@ -65,8 +66,8 @@ class ProjectRules(models.Model):
 class Project(VersionedModel):
     """A key project (重点项目) in the ledger (项目库)."""
 
-    scope_unit_field = "responsible_unit"
-    scope_owner_field = ("commissioner", "leader")  # 仅本人: the 项目专员 and the 包联领导
+    scope_unit_fields = ("responsible_unit",)
+    scope_owner_fields = ("commissioner", "leader")  # 仅本人: the 项目专员 and the 包联领导
 
     name = models.CharField("项目名称", max_length=200)
     code = models.CharField("项目代码", max_length=24, blank=True, validators=[validate_project_code],
@@ -112,6 +113,8 @@ class Project(VersionedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = "项目"
@@ -154,6 +157,9 @@ class Project(VersionedModel):
 class StageChange(models.Model):
     """One step of a project's stage history: who, when, why."""
 
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField("原阶段", max_length=12, choices=Stage.choices)
     to_stage = models.CharField("新阶段", max_length=12, choices=Stage.choices)
@@ -162,6 +168,8 @@ class StageChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -203,6 +211,9 @@ class MilestoneTemplateItem(models.Model):
 class Milestone(models.Model):
     """A node (节点) of a project's schedule. The baseline is the first plan and never changes."""
 
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     seq = models.PositiveSmallIntegerField("顺序")
     name = models.CharField("节点名称", max_length=50)
@@ -211,6 +222,8 @@ class Milestone(models.Model):
     actual_date = models.DateField("完成日期", null=True, blank=True)
     replan_count = models.PositiveSmallIntegerField("调整次数", default=0)
     note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["project", "seq"]
@@ -225,8 +238,8 @@ class Milestone(models.Model):
 class ProgressReport(VersionedModel):
     """A progress report (进度填报) for one period. Cumulative figures are derived, never stored."""
 
-    scope_unit_field = "project__responsible_unit"
-    scope_owner_field = ("project__commissioner", "project__leader")
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
     period_key = models.CharField("期间", max_length=12)
@@ -244,6 +257,8 @@ class ProgressReport(VersionedModel):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     review_comment = models.CharField("审核意见", max_length=500, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["project", "-period_start"]
@@ -264,12 +279,19 @@ def report_photo_path(instance, filename):
 
 
 class ReportPhoto(models.Model):
+    """A site photo (现场照片) of a progress report."""
+
+    scope_unit_fields = ("report__project__responsible_unit",)
+    scope_owner_fields = ("report__project__commissioner", "report__project__leader")
+
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField("照片", upload_to=report_photo_path)
     taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["report", "id"]
@@ -301,8 +323,8 @@ def _empty_checklist():
 class StatsInclusion(TimeStampedModel):
     """A project's path into the fixed-asset investment statistics (先入库，后有数)."""
 
-    scope_unit_field = "project__responsible_unit"
-    scope_owner_field = ("project__commissioner", "project__leader")
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="stats")
     planned_year = models.PositiveSmallIntegerField("计划纳统年度")
@@ -312,6 +334,8 @@ class StatsInclusion(TimeStampedModel):
     documents = models.JSONField("资料清单", default=_empty_checklist)
     included_on = models.DateField("入库日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = "入库纳统"
@@ -328,8 +352,8 @@ class StatsInclusion(TimeStampedModel):
 class ApprovalItem(TimeStampedModel):
     """One approval (审批事项) in the four stages of 工程建设项目审批, with a limit in working days."""
 
-    scope_unit_field = "project__responsible_unit"
-    scope_owner_field = ("project__commissioner", "project__leader")
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
     stage = models.CharField("审批阶段", max_length=24, choices=ApprovalStage.choices)
@@ -341,6 +365,8 @@ class ApprovalItem(TimeStampedModel):
     submitted_on = models.DateField("申报日期", null=True, blank=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     done_on = models.DateField("办结日期", null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["project", "stage", "id"]

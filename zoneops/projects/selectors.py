@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from zoneops.core.industry import codes_under
 from zoneops.core.periods import period_containing
-from zoneops.org.scope import scope
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, Light, Stage
 from zoneops.projects.gantt import black_flag_condition
 from zoneops.projects.models import Milestone, ProgressReport, Project, ProjectRules
@@ -42,7 +41,7 @@ def project_queryset(*, user, action="project.view", today=None):
     overdue = (Milestone.objects.filter(black_flag_condition(today), project=OuterRef("pk")).order_by()
                .values("project").annotate(n=Count("pk")).values("n"))
     return (
-        scope(Project.objects.all(), user, action)
+        Project.objects.restrict(user, action)
         .select_related("responsible_unit", "leader", "commissioner", "industry")
         .annotate(
             invested_total=_sum_reports(),
@@ -78,8 +77,8 @@ def project_leaders(*, user):
     """People who lead (包联) at least one project the user may see."""
     from zoneops.org.models import Person
 
-    led = scope(Project.objects.all(), user, "project.view").filter(leader__isnull=False).values("leader_id")
-    return Person.objects.filter(pk__in=led).order_by("name")
+    led = Project.objects.restrict(user, "project.view").filter(leader__isnull=False).values("leader_id")
+    return Person.objects.unscoped().filter(pk__in=led).order_by("name")  # unscoped: a leader of a visible project
 
 
 def project_get(*, user, pk, action="project.view"):
@@ -209,7 +208,7 @@ def headline_figures(*, user):
     """The home page's numbers in one aggregate query: projects, under construction, this year's plan."""
     from django.db.models import Count, Sum
 
-    return scope(Project.objects.exclude(stage=Stage.CANCELLED), user, "project.view").aggregate(
+    return Project.objects.exclude(stage=Stage.CANCELLED).restrict(user, "project.view").aggregate(
         projects=Count("pk"),
         building=Count("pk", filter=Q(stage__in=REPORTING_STAGES)),
         total_investment=Coalesce(Sum("total_investment"), 0),
@@ -221,7 +220,7 @@ def ledger_summary(*, user, filters=ProjectFilters()):
     """Counts and money by responsible unit and stage, aggregated by the database."""
     # From the plain scoped table: the list's per-row annotations have no place in a GROUP BY.
     rows = (
-        _filtered(scope(Project.objects.all(), user, "project.view"), filters).order_by()
+        _filtered(Project.objects.restrict(user, "project.view"), filters).order_by()
         .values("responsible_unit__name", "responsible_unit__path", "stage")
         .annotate(count=Count("pk"), total_investment=Sum("total_investment"),
                   year_plan=Sum("year_plan_investment"))
@@ -276,7 +275,7 @@ def stats_progress(*, user, year):
     from zoneops.projects.models import StatsInclusion, StatsQuarterTarget
 
     targets = dict(StatsQuarterTarget.objects.filter(year=year).values_list("quarter", "target_count"))
-    inclusions = scope(StatsInclusion.objects.filter(planned_year=year), user, "project.view")
+    inclusions = StatsInclusion.objects.filter(planned_year=year).restrict(user, "project.view")
     planned = dict(inclusions.order_by().values("planned_quarter").annotate(n=Count("pk"))
                    .values_list("planned_quarter", "n"))
     included = dict(inclusions.filter(status="included").order_by().values("planned_quarter")
@@ -293,12 +292,12 @@ def stats_progress(*, user, year):
 def stats_rows(*, user, year):
     from zoneops.projects.models import StatsInclusion
 
-    return (scope(StatsInclusion.objects.filter(planned_year=year), user, "project.view")
+    return (StatsInclusion.objects.filter(planned_year=year).restrict(user, "project.view")
             .select_related("project", "project__responsible_unit").order_by("planned_quarter", "project__name"))
 
 
 def report_rows(*, user, period_key="", status="", late=None):
-    qs = scope(ProgressReport.objects.all(), user, "project.view").select_related(
+    qs = ProgressReport.objects.restrict(user, "project.view").select_related(
         "project", "project__responsible_unit", "submitted_by")
     if period_key:
         qs = qs.filter(period_key=period_key)
@@ -324,7 +323,7 @@ def projects_missing_reports(*, user, today=None):
 def stats_candidates(*, user):
     """Projects at or above the statistics threshold, not yet counted, with no 入库纳统 plan (应列未列)."""
     rules = ProjectRules.current()
-    return (scope(Project.objects.all(), user, "project.view")
+    return (Project.objects.restrict(user, "project.view")
             .filter(total_investment__gte=rules.stats_threshold, stats__isnull=True,
                     stage__in=[Stage.PREPARING, Stage.STARTED, Stage.BUILDING])
             .select_related("responsible_unit").order_by("responsible_unit__path", "name"))

@@ -14,7 +14,7 @@ from zoneops.core.http import get_or_404, year_param
 from zoneops.core.listing import Column, Table, list_response
 from zoneops.core.money import format_wan
 from zoneops.org.models import Person, UnitKind
-from zoneops.org.scope import has_permission, may_act_on, require_permission, scope
+from zoneops.org.scope import has_permission, may_act_on, require_permission
 from zoneops.org.selectors import unit_list
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
@@ -95,9 +95,9 @@ def my_projects(request):
 
 def _form_choices(request):
     units = unit_list(user=request.user, action="project.edit")
-    people = scope(Person.objects.filter(is_active=True).select_related("unit"), request.user, "person.view")
+    people = Person.objects.filter(is_active=True).select_related("unit").restrict(request.user, "person.view")
     if not people.exists():
-        people = Person.objects.filter(pk=request.user.pk)
+        people = Person.objects.unscoped().filter(pk=request.user.pk)  # unscoped: the user may always name themself
     task_forces = unit_list(user=request.user).filter(kind=UnitKind.TASK_FORCE)
     return {"units": units, "people": people, "task_forces": task_forces}
 

@@ -42,8 +42,7 @@ def report_submit(request, pk):
 @login_required
 def report_photo(request, pk):
     """A site photo, served only to people whose scope reaches its project (photos are not public)."""
-    photos = ReportPhoto.objects.filter(report__in=selectors.report_rows(user=request.user))
-    photo = get_or_404(lambda **kw: photos.get(**kw), pk=pk)
+    photo = get_or_404(ReportPhoto.objects.restrict(request.user, "project.view").get, pk=pk)
     return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
