@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from zoneops.core.models import VersionedModel
-from zoneops.org.permissions import Duty, permissions_not_allowed
+from zoneops.org.permissions import Duty, permissions_not_allowed, registry
 from zoneops.org.scope import SELF, Scope, ScopedManager, ScopedQuerySet
 
 
@@ -126,13 +126,18 @@ class Role(VersionedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def permission_labels(self):
+        return [registry.label(code) for code in self.permissions]
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
         if not isinstance(self.permissions, list):
             raise ValidationError({"permissions": "权限必须是列表。"})
         if bad := permissions_not_allowed(self.duty, self.permissions):
-            raise ValidationError({"permissions": f"{self.get_duty_display()}角色不能拥有权限：{'、'.join(bad)}。"})
+            names = "、".join(map(registry.label, bad))
+            raise ValidationError({"permissions": f"{self.get_duty_display()}角色不能拥有权限：{names}。"})
 
 
 class Grant(models.Model):

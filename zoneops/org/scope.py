@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, prefetch_related_objects
 
+from zoneops.org.permissions import registry
+
 SELF = "self"  # in scope_unit_fields: the row is itself the unit (the Unit model)
 
 _CACHE_ATTR = "_zoneops_grants"
@@ -69,6 +71,7 @@ def _active(user):
 
 
 def grants_for(user, action):
+    registry.check(action)  # a typo raises instead of silently denying
     if not _active(user):
         return []
     return [grant for grant in user_grants(user) if action in grant.role.permissions]
@@ -139,6 +142,7 @@ def may_act_on(actor, action, obj):
 
     ``obj`` is any scoped row: a unit, a person, a project.
     """
+    registry.check(action)
     if actor.is_system:
         return True
     return scope(type(obj)._base_manager.filter(pk=obj.pk), actor.person, action).exists()
