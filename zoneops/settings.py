@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zoneops.api",
     "zoneops.demo",
     "zoneops.exchange",
+    "zoneops.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zoneops.navigation.navigation",
+                "zoneops.dashboards.navigation.navigation",
             ],
         },
     }
@@ -137,7 +138,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("ZONEOPS_TASKS", "
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["zoneops.accounts.backends.PersonBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
