@@ -157,7 +157,7 @@ def test_an_import_against_the_direction_is_reported(module, source, expected):
 @pytest.mark.parametrize(("module", "source"), [
     ("zoneops.core.listing", "from zoneops.core import hooks\nfrom django.db import models"),
     ("zoneops.org.services", "from zoneops.audit.services import audit_record"),
-    ("zoneops.projects.services", "from zoneops.org.scope import scope\nfrom zoneops.exchange import xlsx"),
+    ("zoneops.projects.services", "from zoneops.org.scope import may_act_on\nfrom zoneops.exchange import xlsx"),
     ("zoneops.problems.services", "from zoneops.projects import selectors, services"),
     ("zoneops.dashboards.views", "from zoneops.projects.selectors import headline_figures"),
     ("zoneops.audit.views", "from zoneops.org.scope import has_permission"),  # pages stand on org
