@@ -6,6 +6,7 @@ seconds for a large photo, so callers process uploads before they open a databas
 """
 
 import io
+import math
 import warnings
 from datetime import datetime
 
@@ -48,7 +49,7 @@ def process_photo(upload):
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the explicit check answers
             image = Image.open(upload)  # reads the header only; Pillow refuses above twice its bound
             _check_pixels(upload, image)
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # a JPEG decodes at 1/2, 1/4 or 1/8 scale when it can
+            _draft(image)
             image.load()
     except Image.DecompressionBombError:
         raise ValidationError(_too_large(upload)) from None
@@ -83,6 +84,14 @@ def _check_pixels(upload, image):
     width, height = image.size
     if width * height > settings.ZONEOPS_PHOTO_MAX_PIXELS:
         raise ValidationError(_too_large(upload, width, height))
+
+
+def _draft(image):
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that still covers the web size (4× faster)."""
+    width, height = image.size
+    ratio = MAX_SIDE / max(width, height, 1)
+    if ratio < 1:
+        image.draft(None, (math.ceil(width * ratio), math.ceil(height * ratio)))
 
 
 def _too_large(upload, width=None, height=None):
