@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zoneops.api",
     "zoneops.demo",
     "zoneops.exchange",
+    "zoneops.jobs",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,8 @@ ZONEOPS_PHOTO_MAX_PIXELS = _env_int("ZONEOPS_PHOTO_MAX_PIXELS", 50_000_000)
 ZONEOPS_PHOTO_MAX_PER_REPORT = _env_int("ZONEOPS_PHOTO_MAX_PER_REPORT", 12)
 # Files made by background jobs (我的下载) are deleted with their job after this many days.
 ZONEOPS_JOB_KEEP_DAYS = _env_int("ZONEOPS_JOB_KEEP_DAYS", 7)
+# Tasks every `zoneops worker` enqueues at start and then every so many seconds (idempotent sweeps).
+ZONEOPS_SCHEDULE = {"zoneops.jobs.tasks.purge_expired_jobs": 3600}
 
 # --- Accounts and security (等保2.0 level 3 defaults) -----------------------------------------
 AUTH_USER_MODEL = "org.Person"
