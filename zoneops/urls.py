@@ -10,5 +10,6 @@ urlpatterns = [
     path("org/", include("zoneops.org.urls")),
     path("audit/", include("zoneops.audit.urls")),
     path("projects/", include("zoneops.projects.urls")),
+    path("jobs/", include("zoneops.jobs.urls")),
     path("api/v1/", api.urls),
 ]

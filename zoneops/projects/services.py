@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from zoneops.projects.models import (
     StatsInclusion,
     StatsQuarterTarget,
 )
-from zoneops.projects.photos import process_photo
+from zoneops.projects.photos import process_photos
 
 PROJECT_FIELDS = (
     "name", "code", "enterprise", "responsible_unit", "task_force", "leader", "commissioner", "industry",
@@ -227,10 +228,20 @@ def report_deadline(period_end, rules):
     return period_end + timedelta(days=rules.report_window_days)
 
 
+def progress_report_submit(*, actor, project, photos=(), **fields):
+    """File (or re-file a returned) report for one period. Cumulative figures are derived elsewhere.
+
+    Photos are decoded and resized first, outside the transaction: on SQLite the transaction holds
+    the write lock from its first statement, and decoding takes seconds (docs/benchmarks.md).
+    """
+    _require(actor, "project.report", project, "您无权填报该项目的进度。")
+    processed = process_photos(list(photos))
+    return _progress_report_save(actor=actor, project=project, processed=processed, **fields)
+
+
 @transaction.atomic
-def progress_report_submit(*, actor, project, period_key, invested, progress_text, percent, workers=0,
-                           photos=(), expected_version=None):
-    """File (or re-file a returned) report for one period. Cumulative figures are derived elsewhere."""
+def _progress_report_save(*, actor, project, period_key, invested, progress_text, percent, workers=0,
+                          processed=(), expected_version=None):
     _require(actor, "project.report", project, "您无权填报该项目的进度。")
     rules = ProjectRules.current()
     try:
@@ -246,7 +257,6 @@ def progress_report_submit(*, actor, project, period_key, invested, progress_tex
         raise ValidationError({"period_key": f"“{project.get_stage_display()}”阶段的项目不需要填报进度。"})
     if invested is None or invested < 0:
         raise ValidationError({"invested": "本期完成投资不能为负数。"})
-    processed = [process_photo(upload) for upload in photos]
     now = timezone.now()
     report = ProgressReport.objects.select_for_update().filter(project=project, period_key=period.key).first()
     fields = {"invested": invested, "progress_text": progress_text, "percent": percent, "workers": workers,
@@ -267,6 +277,9 @@ def progress_report_submit(*, actor, project, period_key, invested, progress_tex
             setattr(report, name, value)
         report.save_versioned(expected_version=expected_version, fields=list(fields))
         action = "report.resubmit"
+    if processed and report.photos.count() + len(processed) > settings.ZONEOPS_PHOTO_MAX_PER_REPORT:
+        raise ValidationError({"photos": f"每期填报最多{settings.ZONEOPS_PHOTO_MAX_PER_REPORT}张照片，"
+                                         f"已有{report.photos.count()}张。"})
     for content, taken_at, width, height in processed:
         photo = ReportPhoto(report=report, taken_at=taken_at, width=width, height=height)
         photo.image.save(content.name, content, save=False)
