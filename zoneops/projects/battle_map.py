@@ -17,7 +17,7 @@ from zoneops.core.forms import bootstrap
 from zoneops.org.scope import has_permission
 from zoneops.org.selectors import unit_list
 from zoneops.projects import selectors
-from zoneops.projects.battle_map_pdf import draw_battle_map
+from zoneops.projects.battle_map_pdf import render_battle_map
 from zoneops.projects.choices import Level, Stage
 from zoneops.projects.forms_battle_map import BattleMapFilterForm
 from zoneops.projects.gantt import build_chart, zh_date
@@ -84,7 +84,7 @@ def battle_map_pdf(request):
     """The same chart on A3 landscape sheets for the meeting-room wall (挂图)."""
     context = _chart_context(request)
     now = timezone.localtime()
-    pdf = draw_battle_map(
+    pdf = render_battle_map(
         context["chart"], title=context["sheet_title"], subtitle=_subtitle(context),
         truncated_to=context["limit"] if context["truncated"] else None,
         footer=f"ZoneOps 开发区招商与项目建设指挥平台 · {request.user.unit.name} · {request.user.name} "

@@ -6,6 +6,7 @@ of handing 700 KB of SVG to WeasyPrint, which took ~4 s of CPU for 300 rows agai
 (docs/benchmarks.md, 文档). When the SVG changes, change this module with it.
 """
 
+from zoneops.core.forked import run_forked
 from zoneops.core.pdf import A3_LANDSCAPE, Canvas, mm
 from zoneops.projects.choices import Flag
 from zoneops.projects.gantt import FLAG_COLOURS
@@ -15,6 +16,12 @@ INK, MUTED, SOFT = "#101828", "#475467", "#667085"
 GRID, RULE, STRONG = "#d6dce5", "#e4e8ee", "#7c8798"
 RED = "#d92d20"
 FLAG_POLE, PENDING_POLE = "#344054", "#98a2b3"
+
+
+def render_battle_map(chart, **options):
+    """:func:`draw_battle_map` in a child process, so that the font's memory leaves with it and the
+    worker (web or task) stays at its baseline; the chart is computed (queried) before, here."""
+    return run_forked(draw_battle_map, chart, **options)
 
 
 def draw_battle_map(chart, *, title, subtitle, truncated_to=None, footer=""):
