@@ -21,7 +21,7 @@ from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects import exchange, selectors, services
 from zoneops.projects.choices import BuildNature, Stage
-from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
+from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, write_ledger
 from zoneops.projects.models import Project
 from zoneops.projects.tests.factories import ProjectFactory
 
@@ -155,6 +155,14 @@ class TestExport:
         assert result.created == 4
         assert sorted(Project.objects.values_list(*fields)) == before
 
+
+    def test_the_file_for_a_background_job_is_the_download(self, tree, ledger, tmp_path):
+        queryset = selectors.project_queryset(user=admin(tree))
+        assert write_ledger(queryset, tmp_path / "台账.xlsx") == 3
+        written = load_workbook(tmp_path / "台账.xlsx").active
+        downloaded = sheet_of(export_ledger(queryset))
+        assert [values(written, row) for row in range(1, 8)] == [values(downloaded, row) for row in range(1, 8)]
+        assert written.freeze_panes == "C4" and len(written.merged_cells.ranges) == 6
 
 class TestImport:
     def test_dry_run_writes_nothing_and_commit_writes_every_row_with_one_audit_row(self, tree, people):
