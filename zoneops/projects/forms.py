@@ -197,8 +197,13 @@ class RulesForm(forms.ModelForm):
 
 
 class QuarterTargetForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in range(1, 5)])
     target_count = forms.IntegerField(label="开工纳统目标（个）", min_value=0, max_value=100000)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
 
 
