@@ -167,7 +167,7 @@ class UnitFigures:
     values: dict = field(default_factory=dict)  # code → FigureValue
 
     def cells(self):
-        return [(figure, self.values.get(figure.code, FigureValue())) for figure in FIGURES]
+        return [(figure, self.values[figure.code]) for figure in FIGURES]
 
 
 @dataclass
@@ -213,13 +213,15 @@ def figure_table(*, user, period):
             row["project__responsible_unit__path"]))
         for figure in REPORT_FIGURES:
             unit.values[figure.code] = FigureValue(row[f"{figure.code}__n"], row[f"{figure.code}__amount"])
+    for unit in units.values():
+        for figure in FIGURES:
+            unit.values.setdefault(figure.code, FigureValue())
     shown = sorted((u for u in units.values() if any(v.count or v.amount for v in u.values.values())),
                    key=lambda u: u.path)
     total = UnitFigures(None, "合计", "")
     for figure in FIGURES:
         total.values[figure.code] = FigureValue(
-            sum(u.values.get(figure.code, FigureValue()).count for u in shown),
-            sum(u.values.get(figure.code, FigureValue()).amount for u in shown))
+            sum(u.values[figure.code].count for u in shown), sum(u.values[figure.code].amount for u in shown))
     return FigureTable(period=period, units=shown, total=total)
 
 
