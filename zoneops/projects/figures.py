@@ -14,7 +14,7 @@ Kinds of figure:
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -85,8 +85,9 @@ def _report_window(code, period):
     return start, period.end
 
 
-def _yi(yuan):
-    return f"{(Decimal(yuan) / YUAN_PER_YI).quantize(Decimal('0.01')):,.2f}"
+def format_yi(yuan):
+    """元 → '1,234.56' (亿元, two decimals), as every figure is shown."""
+    return f"{(Decimal(yuan) / YUAN_PER_YI).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
 _SIGNED = "签约日期在本期内、总投资不低于{}（项目规则，默认{}）的项目。"
@@ -156,7 +157,7 @@ class FigureValue:
 
     @property
     def amount_yi(self):
-        return _yi(self.amount)
+        return format_yi(self.amount)
 
 
 @dataclass
@@ -278,5 +279,5 @@ def ledger_footer(queryset):
     column = "figure_amount" if "figure_amount" in queryset.query.annotations else "total_investment"
     totals = queryset.order_by().aggregate(count=Count("pk"), amount=Coalesce(Sum(column), 0))
     totals["label"] = "完成投资" if column == "figure_amount" else "总投资"
-    totals["amount_yi"] = _yi(totals["amount"])
+    totals["amount_yi"] = format_yi(totals["amount"])
     return totals
