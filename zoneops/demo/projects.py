@@ -108,7 +108,7 @@ def _approval_rows(rng, plan, project, demo, today):
 def _stats_row(rng, plan, project, today):
     """入库纳统: included once in statistics; started projects on their way in; the next ones planned."""
     names = STATS_DOCUMENTS
-    if project.in_stats_on and project.in_stats_on.year >= today.year - 1:
+    if project.in_stats_on:  # an inclusion and the stage never disagree
         quarter = (project.in_stats_on.month - 1) // 3 + 1
         return StatsInclusion(project=project, planned_year=project.in_stats_on.year, planned_quarter=quarter,
                               status=StatsStatus.INCLUDED, documents=dict.fromkeys(names, True),
@@ -186,9 +186,13 @@ def build_demo_projects(today=None):
     Milestone.objects.bulk_create(milestones, batch_size=500)
     ProgressReport.objects.bulk_create(reports, batch_size=500)
     ApprovalItem.objects.bulk_create(approvals, batch_size=500)
-    StatsInclusion.objects.bulk_create(stats, batch_size=500)
+    # Projects moved off the main line by the stage service already have their inclusion.
+    done = set(StatsInclusion.objects.filter(project__in=[row.project for row in stats])
+               .values_list("project_id", flat=True))
+    StatsInclusion.objects.bulk_create([row for row in stats if row.project_id not in done], batch_size=500)
+    zone = Unit.objects.get(code="wn-jkq")
     for quarter, count in enumerate(STATS_TARGETS, start=1):
-        services.stats_target_save(actor=actor, year=today.year, quarter=quarter, target_count=count)
+        services.stats_target_save(actor=actor, unit=zone, year=today.year, quarter=quarter, target_count=count)
     created = sum(STAGE_COUNTS.values())
     audit_record(actor, "demo.projects", ("projects.project", "", "演示项目"), changes={
         "projects": created, "milestones": len(milestones), "reports": len(reports),

@@ -18,6 +18,10 @@ class ProjectFilterForm(forms.Form):
     industry = forms.CharField(label="行业代码", required=False, max_length=4,
                                widget=forms.TextInput(attrs={"placeholder": "如 C 或 36"}))
     light = forms.ChoiceField(label="状态灯", required=False, choices=[("", "全部")] + Light.choices)
+    # A summary figure's drill-down (projects/figures.py) survives changing the other filters.
+    figure = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    period = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+    figure_unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,6 +194,10 @@ class ApprovalForm(forms.Form):
 
 class RulesForm(forms.ModelForm):
     stats_threshold = WanField(label="纳统起点（万元）")
+    signing_major_threshold = WanField(label="签约大项目门槛（万元）",
+                                       help_text="新签约（≥1亿元）一栏按总投资不低于此数计。")
+    signing_huge_threshold = WanField(label="签约重大项目门槛（万元）",
+                                      help_text="新签约（≥10亿元）一栏按总投资不低于此数计。")
 
     class Meta:
         model = ProjectRules
@@ -197,8 +205,13 @@ class RulesForm(forms.ModelForm):
 
 
 class QuarterTargetForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in range(1, 5)])
     target_count = forms.IntegerField(label="开工纳统目标（个）", min_value=0, max_value=100000)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from zoneops.core.models import TimeStampedModel, VersionedModel
-from zoneops.core.money import YUAN_PER_WAN, MoneyField
+from zoneops.core.money import YUAN_PER_WAN, YUAN_PER_YI, MoneyField
 from zoneops.org.scope import ScopedManager
 from zoneops.projects.choices import (
     LEVEL_FIELDS_BY_CODE,
@@ -51,6 +51,10 @@ class ProjectRules(models.Model):
     red_missing_reports = models.PositiveSmallIntegerField("红灯：缺报期数≥", default=2)
     yellow_investment_lag_percent = models.PositiveSmallIntegerField("黄灯：投资滞后计划百分点≥", default=10)
     red_investment_lag_percent = models.PositiveSmallIntegerField("红灯：投资滞后计划百分点≥", default=30)
+    signing_major_threshold = MoneyField("签约大项目门槛（元）", default=YUAN_PER_YI,
+                                         help_text="新签约（≥1亿元）一栏按总投资不低于此数计。")
+    signing_huge_threshold = MoneyField("签约重大项目门槛（元）", default=10 * YUAN_PER_YI,
+                                        help_text="新签约（≥10亿元）一栏按总投资不低于此数计。")
 
     class Meta:
         verbose_name = "项目规则"
@@ -130,6 +134,10 @@ class Project(VersionedModel):
             models.Index(fields=["industry"], name="projects_industry"),
             models.Index(fields=["name"], name="projects_name"),
             models.Index(fields=["planned_start"], name="projects_planned_start"),
+            # The period figures (figures.py) filter on these event dates.
+            models.Index(fields=["actual_start"], name="projects_actual_start"),
+            models.Index(fields=["actual_completion"], name="projects_actual_completion"),
+            models.Index(fields=["signed_on"], name="projects_signed_on"),
             models.Index(fields=["is_provincial_key", "is_city_key"], name="projects_levels"),
         ]
 
@@ -302,18 +310,28 @@ class ReportPhoto(models.Model):
 
 
 class StatsQuarterTarget(models.Model):
-    """入库纳统计划: how many projects must be started and counted by a quarter (e.g. 15 by Q1)."""
+    """入库纳统计划: how many of a unit's projects must be started and counted by a quarter (e.g. 15 by Q1).
 
+    A target belongs to a unit and is scoped like every other row; progress counts the unit's projects
+    (and those of the units below it) by their inclusion date.
+    """
+
+    scope_unit_fields = ("unit",)
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="stats_targets",
+                             verbose_name="单位")
     year = models.PositiveSmallIntegerField("年度")
     quarter = models.PositiveSmallIntegerField("季度", validators=[MinValueValidator(1), MaxValueValidator(4)])
     target_count = models.PositiveIntegerField("目标项目数")
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["year", "quarter"]
-        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="projects_stats_target")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "quarter"], name="projects_stats_target")]
 
     def __str__(self):
-        return f"{self.year}年第{self.quarter}季度 {self.target_count}个"
+        return f"{self.unit}{self.year}年第{self.quarter}季度 {self.target_count}个"
 
 
 def _empty_checklist():
@@ -339,7 +357,8 @@ class StatsInclusion(TimeStampedModel):
 
     class Meta:
         verbose_name = "入库纳统"
-        indexes = [models.Index(fields=["planned_year", "planned_quarter"], name="projects_stats_quarter")]
+        indexes = [models.Index(fields=["planned_year", "planned_quarter"], name="projects_stats_quarter"),
+                   models.Index(fields=["included_on"], name="projects_stats_included_on")]
 
     def __str__(self):
         return f"{self.project} {self.planned_year}Q{self.planned_quarter}"

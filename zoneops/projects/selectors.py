@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from zoneops.core.industry import codes_under
 from zoneops.core.periods import period_containing
-from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, Light, Stage
+from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, Light, ReportStatus, Stage
+from zoneops.projects.figures import COUNTED_REPORTS, stock
 from zoneops.projects.gantt import black_flag_condition
 from zoneops.projects.models import Milestone, ProgressReport, Project, ProjectRules
 
@@ -26,7 +27,8 @@ class ProjectFilters:
 
 
 def _sum_reports(condition=None):
-    reports = (ProgressReport.objects.filter(condition or Q(), project=OuterRef("pk")).order_by()
+    """Accepted reports only (figures.COUNTED_REPORTS): submitted, returned or draft ones count nowhere."""
+    reports = (ProgressReport.objects.filter(COUNTED_REPORTS, condition or Q(), project=OuterRef("pk")).order_by()
                .values("project").annotate(total=Sum("invested")).values("total"))
     return Coalesce(Subquery(reports, output_field=IntegerField()), Value(0))
 
@@ -36,6 +38,7 @@ def project_queryset(*, user, action="project.view", today=None):
     today = today or timezone.localdate()
     year_start = date(today.year, 1, 1)
     latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period_end")
+    latest_counted = latest.filter(COUNTED_REPORTS)
     # Correlated subqueries, not joins: a join on milestones would multiply rows and force a GROUP BY
     # over every column before the page is cut (see docs/benchmarks.md).
     overdue = (Milestone.objects.filter(black_flag_condition(today), project=OuterRef("pk")).order_by()
@@ -47,7 +50,7 @@ def project_queryset(*, user, action="project.view", today=None):
             invested_total=_sum_reports(),
             invested_year=_sum_reports(Q(period_start__gte=year_start)),
             last_report_end=Subquery(latest.values("period_end")[:1]),
-            last_percent=Subquery(latest.values("percent")[:1]),
+            last_percent=Subquery(latest_counted.values("percent")[:1]),  # the battle map's %
             black_flags=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         )
     )
@@ -91,14 +94,16 @@ def cumulative_for(project):
     """Per report of a project: this period, this year to date, cumulative (with investment_before).
 
     Returns the reports newest first, each with .year_to_date and .cumulative set. One query.
+    Only accepted reports add to the running totals (figures.COUNTED_REPORTS).
     """
     reports = list(project.reports.order_by("period_start").prefetch_related("photos"))
     running, year_running, year = project.investment_before, 0, None
     for report in reports:
         if report.period_start.year != year:
             year, year_running = report.period_start.year, 0
-        running += report.invested
-        year_running += report.invested
+        counted = report.status == ReportStatus.ACCEPTED
+        running += report.invested if counted else 0
+        year_running += report.invested if counted else 0
         report.year_to_date, report.cumulative = year_running, running
     return list(reversed(reports))
 
@@ -208,7 +213,7 @@ def headline_figures(*, user):
     """The home page's numbers in one aggregate query: projects, under construction, this year's plan."""
     from django.db.models import Count, Sum
 
-    return Project.objects.exclude(stage=Stage.CANCELLED).restrict(user, "project.view").aggregate(
+    return stock(Project.objects.restrict(user, "project.view")).aggregate(
         projects=Count("pk"),
         building=Count("pk", filter=Q(stage__in=REPORTING_STAGES)),
         total_investment=Coalesce(Sum("total_investment"), 0),
@@ -271,22 +276,53 @@ def approval_spans(project, rules, today=None):
 
 
 def stats_progress(*, user, year):
-    """Per quarter of ``year``: the target, projects planned, and projects already included (cumulative)."""
-    from zoneops.projects.models import StatsInclusion, StatsQuarterTarget
+    """Per quarter of ``year``: projects planned for it (by planned quarter) and projects included in it
+    (by inclusion date: a Q1-planned project included on 20 April is a Q2 inclusion), each cumulative."""
+    from zoneops.projects.models import StatsInclusion
 
-    targets = dict(StatsQuarterTarget.objects.filter(year=year).values_list("quarter", "target_count"))
-    inclusions = StatsInclusion.objects.filter(planned_year=year).restrict(user, "project.view")
-    planned = dict(inclusions.order_by().values("planned_quarter").annotate(n=Count("pk"))
-                   .values_list("planned_quarter", "n"))
-    included = dict(inclusions.filter(status="included").order_by().values("planned_quarter")
-                    .annotate(n=Count("pk")).values_list("planned_quarter", "n"))
+    inclusions = StatsInclusion.objects.restrict(user, "project.view")
+    planned = dict(inclusions.filter(planned_year=year).order_by().values("planned_quarter")
+                   .annotate(n=Count("pk")).values_list("planned_quarter", "n"))
+    included = inclusions.filter(status="included").aggregate(**{
+        f"q{quarter}": Count("pk", filter=Q(included_on__gte=date(year, 3 * quarter - 2, 1),
+                                            included_on__lt=_quarter_after(year, quarter)))
+        for quarter in range(1, 5)})
     rows, running_planned, running_included = [], 0, 0
     for quarter in range(1, 5):
         running_planned += planned.get(quarter, 0)
-        running_included += included.get(quarter, 0)
-        rows.append({"quarter": quarter, "target": targets.get(quarter), "planned": running_planned,
+        running_included += included[f"q{quarter}"]
+        rows.append({"quarter": quarter, "planned": running_planned, "included_in_quarter": included[f"q{quarter}"],
                      "included": running_included})
     return rows
+
+
+def _quarter_after(year, quarter):
+    return date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+
+
+def stats_targets(*, user, year):
+    """Each visible unit's quarter targets for ``year`` beside the inclusions of its projects (the unit and
+    the units below it) up to each quarter's end, by inclusion date. One query for targets, one for counts."""
+    from zoneops.projects.models import StatsInclusion, StatsQuarterTarget
+
+    targets = list(StatsQuarterTarget.objects.filter(year=year).restrict(user, "project.view")
+                   .select_related("unit").order_by("unit__path", "quarter"))
+    units = {target.unit_id: target.unit for target in targets}
+    counts = {}
+    if units:
+        counts = StatsInclusion.objects.filter(status="included").restrict(user, "project.view").aggregate(**{
+            f"u{unit.pk}q{quarter}": Count("pk", filter=Q(project__responsible_unit__path__startswith=unit.path,
+                                                        included_on__gte=date(year, 1, 1),
+                                                        included_on__lt=_quarter_after(year, quarter)))
+            for unit in units.values() for quarter in range(1, 5)})
+    rows = {}
+    for target in targets:
+        row = rows.setdefault(target.unit_id, {"unit": target.unit, "quarters": {}})
+        included = counts[f"u{target.unit_id}q{target.quarter}"]
+        row["quarters"][target.quarter] = {"target": target.target_count, "included": included,
+                                           "percent": round(100 * included / target.target_count)
+                                           if target.target_count else None}
+    return [{"unit": row["unit"], "quarters": [row["quarters"].get(q) for q in range(1, 5)]} for row in rows.values()]
 
 
 def stats_rows(*, user, year):

@@ -10,7 +10,7 @@ from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
 from zoneops.core.periods import parse_period
 from zoneops.org.scope import has_permission, may_act_on
-from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage
+from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage, StatsStatus
 from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
@@ -164,6 +164,7 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
     StageChange.objects.create(project=project, from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
                                reason=reason.strip(), changed_by=actor.person)
     audit_record(actor, "project.stage", project, changes=changed, detail=reason)
+    stats_follow_stage(actor=actor, project=project)
     return project
 
 
@@ -307,10 +308,62 @@ def progress_report_review(*, actor, report, accept, comment=""):
 
 # --- Statistics inclusion, approvals and rules ----------------------------------------------
 
+def _reached_stats(project):
+    """At or past 纳统 on the main line: the project carries its 纳统 date."""
+    return project.in_stats_on is not None
+
+
+def stats_follow_stage(*, actor, project):
+    """Keep the inclusion in line with the project's stage: 已入库 ⇔ the project has a 纳统 date, and
+    included_on = in_stats_on. Called by every write that moves either side."""
+    stats = StatsInclusion.objects.filter(project=project).first()
+    if _reached_stats(project):
+        if stats and stats.status == StatsStatus.INCLUDED and stats.included_on == project.in_stats_on:
+            return stats
+        day = project.in_stats_on
+        stats = stats or StatsInclusion(project=project, planned_year=day.year,
+                                        planned_quarter=(day.month - 1) // 3 + 1)
+        before = [stats.status, stats.included_on]
+        stats.status, stats.included_on = StatsStatus.INCLUDED, day
+    elif stats and stats.status == StatsStatus.INCLUDED:
+        before = [stats.status, stats.included_on]
+        stats.status, stats.included_on = StatsStatus.SUBMITTED, None
+    else:
+        return stats
+    stats.full_clean()
+    stats.save()
+    audit_record(actor, "stats.follow_stage", project,
+                 changes={"stats": [before, [stats.status, stats.included_on]]})
+    return stats
+
+
 @transaction.atomic
 def stats_inclusion_save(*, actor, project, planned_year, planned_quarter, status, documents, included_on=None,
                          note=""):
+    """Plan or record a project's 入库纳统. Marking it 已入库 brings the project to 纳统 on the inclusion date
+    (or moves its 纳统 date there); a project at or past 纳统 cannot be marked anything but 已入库."""
     _require(actor, "project.edit", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if status == StatsStatus.INCLUDED:
+        if not included_on:
+            raise ValidationError({"included_on": "已入库须填写入库日期。"})
+        if included_on > timezone.localdate():
+            raise ValidationError({"included_on": "入库日期不能晚于今天。"})
+        if project.stage in (Stage.CANCELLED, Stage.SUSPENDED) and not _reached_stats(project):
+            raise ValidationError({"status": f"“{project.get_stage_display()}”的项目不能登记入库。"})
+        if not _reached_stats(project) and _stage_index(project.stage) < _stage_index(Stage.IN_STATS):
+            project = project_change_stage(actor=actor, project=project, to_stage=Stage.IN_STATS,
+                                           reason="登记入库纳统", effective_on=included_on)
+        elif project.in_stats_on != included_on:
+            audit_record(actor, "project.in_stats_on", project, changes={"in_stats_on": [project.in_stats_on,
+                                                                                        included_on]})
+            project.in_stats_on = included_on
+            project.save_versioned(expected_version=None, fields=["in_stats_on"])
+    else:
+        if _reached_stats(project):
+            raise ValidationError({"status": f"项目已于{project.in_stats_on:%Y年%m月%d日}纳统，状态只能是“已入库”；"
+                                             "如确属误报，请先回退项目阶段。"})
+        included_on = None  # only an inclusion has a date
     stats, _ = StatsInclusion.objects.get_or_create(
         project=project, defaults={"planned_year": planned_year, "planned_quarter": planned_quarter})
     before = {"status": stats.status, "planned": f"{stats.planned_year}Q{stats.planned_quarter}"}
@@ -318,12 +371,11 @@ def stats_inclusion_save(*, actor, project, planned_year, planned_quarter, statu
     stats.documents = {name: bool(documents.get(name)) for name in stats.documents} | {
         name: bool(value) for name, value in documents.items() if name in stats.documents}
     stats.included_on, stats.note = included_on, note
-    if status == "included" and not included_on:
-        raise ValidationError({"included_on": "已入库须填写入库日期。"})
     stats.full_clean()
     stats.save()
     audit_record(actor, "stats.save", project, changes={"before": before, "status": status,
-                                                         "planned": f"{planned_year}Q{planned_quarter}"})
+                                                         "planned": f"{planned_year}Q{planned_quarter}",
+                                                         "included_on": included_on})
     return stats
 
 
@@ -334,9 +386,11 @@ def _require_rules(actor, message="您无权维护节点模板。"):
 
 
 @transaction.atomic
-def stats_target_save(*, actor, year, quarter, target_count):
+def stats_target_save(*, actor, unit, year, quarter, target_count):
+    """A unit's 开工纳统 target for a quarter (one per unit, year and quarter)."""
     _require_rules(actor, "您无权维护纳统计划。")
-    target, _ = StatsQuarterTarget.objects.update_or_create(year=year, quarter=quarter,
+    _require(actor, "project.rules", unit, "您无权为该单位设定纳统目标。")
+    target, _ = StatsQuarterTarget.objects.update_or_create(unit=unit, year=year, quarter=quarter,
                                                             defaults={"target_count": target_count})
     audit_record(actor, "stats.target", ("projects.statsquartertarget", target.pk, str(target)),
                  changes={"target_count": target_count})

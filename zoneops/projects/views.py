@@ -16,7 +16,7 @@ from zoneops.core.money import format_wan
 from zoneops.org.models import Person, UnitKind
 from zoneops.org.scope import has_permission, may_act_on, require_permission
 from zoneops.org.selectors import unit_list
-from zoneops.projects import selectors, services
+from zoneops.projects import figures, selectors, services
 from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
 from zoneops.projects.forms import (
     ApprovalForm,
@@ -78,10 +78,15 @@ def _light_filter(form, queryset):
 def project_list(request):
     require_permission(request.user, "project.view")
     form = bootstrap(ProjectFilterForm(request.GET or None, units=unit_list(user=request.user)))
-    queryset = _light_filter(form, selectors.project_list(user=request.user, filters=_filters(form)))
+    filters = _filters(form)
+    queryset, figure, error = figures.ledger_rows_for(
+        selectors.project_list(user=request.user, filters=filters), request.GET, stage=filters.stage)
+    queryset = _light_filter(form, queryset)
     return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库", filter_form=form,
                          template="projects/list.html", prepare=_decorate,
-                         context={"can_edit": has_permission(request.user, "project.edit")})
+                         context={"can_edit": has_permission(request.user, "project.edit"), "figure": figure,
+                                  "figure_error": error, "period_key": request.GET.get("period", ""),
+                                  "footer": figures.ledger_footer(queryset)})
 
 
 @login_required
@@ -261,26 +266,7 @@ def stats_overview(request):
     rules = ProjectRules.current()
     return render(request, "projects/stats.html", {
         "title": f"{year}年入库纳统", "year": year, "progress": selectors.stats_progress(user=request.user, year=year),
+        "targets": selectors.stats_targets(user=request.user, year=year),
         "rows": selectors.stats_rows(user=request.user, year=year), "documents": STATS_DOCUMENTS,
         "candidates": selectors.stats_candidates(user=request.user)[:100],
         "threshold": format_wan(rules.stats_threshold)})
-
-
-@login_required
-def ledger_summary_view(request):
-    require_permission(request.user, "project.view")
-    rows = selectors.ledger_summary(user=request.user)
-    stages = [stage for stage in Stage]
-    table, totals = {}, {stage.value: 0 for stage in stages}
-    for row in rows:
-        entry = table.setdefault(row["responsible_unit__name"], {"counts": {}, "investment": 0, "count": 0})
-        entry["counts"][row["stage"]] = row["count"]
-        entry["investment"] += row["total_investment"] or 0
-        entry["count"] += row["count"]
-        totals[row["stage"]] += row["count"]
-    units = [{"name": name, "cells": [entry["counts"].get(s.value, 0) for s in stages], "count": entry["count"],
-              "investment": format_wan(entry["investment"])} for name, entry in table.items()]
-    return render(request, "projects/summary.html", {
-        "title": "项目汇总（按单位和阶段）", "stages": stages, "units": units,
-        "totals": [totals[s.value] for s in stages], "grand_count": sum(totals.values()),
-        "grand_investment": format_wan(sum(r["total_investment"] or 0 for r in rows))})

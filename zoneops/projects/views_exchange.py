@@ -23,7 +23,7 @@ from zoneops.core.forms import bootstrap
 from zoneops.exchange.xlsx import MAX_FILE_BYTES
 from zoneops.org.scope import require_permission
 from zoneops.org.selectors import unit_list
-from zoneops.projects import selectors
+from zoneops.projects import figures, selectors
 from zoneops.projects.choices import BuildNature, Level, Stage
 from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
 from zoneops.projects.forms import ProjectFilterForm
@@ -57,7 +57,8 @@ def ledger_export(request):
     data = form.cleaned_data
     filters = selectors.ProjectFilters(q=data.get("q", ""), stage=data.get("stage", ""), unit=data.get("unit"),
                                        level=data.get("level", ""))
-    queryset = selectors.project_list(user=request.user, filters=filters)
+    queryset, _figure, _error = figures.ledger_rows_for(
+        selectors.project_list(user=request.user, filters=filters), request.GET, stage=filters.stage)
     audit_record(Actor.from_request(request), "export", ("projects.project", "", "重点项目台账"),
                  detail=f"导出{queryset.count()}行：{request.GET.urlencode()}"[:500])
     return export_ledger(queryset)

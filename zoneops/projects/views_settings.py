@@ -10,6 +10,7 @@ from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import get_or_404
 from zoneops.org.scope import require_permission
+from zoneops.org.selectors import unit_list
 from zoneops.projects import services
 from zoneops.projects.forms import MilestoneTemplateForm, QuarterTargetForm, RulesForm
 from zoneops.projects.models import MilestoneTemplate, ProjectRules, StatsQuarterTarget
@@ -21,7 +22,8 @@ def rules_edit(request):
     rules = ProjectRules.current()
     form = bootstrap(RulesForm(request.POST if "rules" in request.POST else None, instance=rules))
     target_form = bootstrap(QuarterTargetForm(request.POST if "target" in request.POST else None,
-                                              initial={"year": timezone.localdate().year}))
+                                              initial={"year": timezone.localdate().year, "unit": request.user.unit_id},
+                                              units=unit_list(user=request.user, action="project.rules")))
     actor = Actor.from_request(request)
     saved = None
     if "rules" in request.POST and form.is_valid():
@@ -32,7 +34,8 @@ def rules_edit(request):
         messages.success(request, "已保存。")
         return redirect("projects:rules")
     return render(request, "projects/rules.html", {"title": "项目规则", "form": form, "target_form": target_form,
-                                                   "targets": StatsQuarterTarget.objects.all()})
+                                                   "targets": StatsQuarterTarget.objects.select_related("unit")
+                                                   .restrict(request.user, "project.view")})
 
 
 @login_required

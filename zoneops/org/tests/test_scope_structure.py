@@ -80,9 +80,8 @@ def test_a_row_is_visible_when_any_of_its_unit_fields_is_in_scope(tree, monkeypa
 def test_no_module_calls_scope_directly():
     """Reads restrict through the manager (Model.objects.restrict); scope() is the mechanism behind it."""
     root = pathlib.Path(apps.get_app_config("org").path).parent
+    direct_call = re.compile(r"\bscope\(\w*\.?objects|from zoneops\.org\.scope import [^\n]*\bscope\b")
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
-                 if path.name != "scope.py"
-                 and (re.search(r"\bscope\(\w*\.?objects", path.read_text(encoding="utf-8"))
-                      or re.search(r"from zoneops\.org\.scope import [^\n]*\bscope\b", path.read_text(encoding="utf-8")))]
+                 if path.name != "scope.py" and direct_call.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
 

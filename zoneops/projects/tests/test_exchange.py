@@ -51,8 +51,9 @@ def ledger(tree, people):
     started = services.project_change_stage(actor=SYSTEM, project=started, to_stage=Stage.STARTED, reason="补录",
                                   effective_on=date(2025, 12, 1))
     for period, wan in (("2025-12", 300), ("2026-10", 800)):
-        services.progress_report_submit(actor=SYSTEM, project=started, period_key=period,
-                                        invested=wan * YUAN_PER_WAN, progress_text="主体施工", percent=30)
+        report = services.progress_report_submit(actor=SYSTEM, project=started, period_key=period,
+                                                 invested=wan * YUAN_PER_WAN, progress_text="主体施工", percent=30)
+        services.progress_report_review(actor=SYSTEM, report=report, accept=True)
     reserve = ProjectFactory(name="智能装备产业园", enterprise="秦东装备有限公司", responsible_unit=tree.town_a,
                              total_investment=50_005_678, year_plan_investment=0)
     other = ProjectFactory(name="乙镇物流园", responsible_unit=tree.town_b, total_investment=3_000 * YUAN_PER_WAN)

@@ -130,13 +130,17 @@ class TestProgressReports:
                                                invested=wan * YUAN_PER_WAN, progress_text="主体施工",
                                                percent=extra.pop("percent", 30), **extra)
 
+    def accepted(self, project, period, wan):
+        report = self.submit(project, period, wan)
+        return services.progress_report_review(actor=SYSTEM, report=report, accept=True)
+
     def test_cumulative_figures_are_derived(self, project):
         project = _started(project)
         services.project_update(actor=SYSTEM, project=project, expected_version=project.version,
                                 investment_before=500 * YUAN_PER_WAN)
-        self.submit(project, "2026-01", 100)
-        self.submit(project, "2026-02", 200)
-        self.submit(project, "2026-03", 50)
+        self.accepted(project, "2026-01", 100)
+        self.accepted(project, "2026-02", 200)
+        self.accepted(project, "2026-03", 50)
         reports = selectors.cumulative_for(project)
         newest = reports[0]
         assert newest.period_key == "2026-03"
@@ -149,7 +153,7 @@ class TestProgressReports:
         project = _started(project)
         services.project_change_stage(actor=SYSTEM, project=project, to_stage=Stage.IN_STATS)
         with time_machine.travel(datetime(2026, 11, 23)):
-            self.submit(project, "2026-10", 100)
+            self.accepted(project, "2026-10", 100)
         reports = selectors.cumulative_for(project)
         assert reports[0].year_to_date == 100 * YUAN_PER_WAN
 
