@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from zoneops.core.periods import PeriodKind, period_containing
 from zoneops.demo import project_catalog as catalog
-from zoneops.projects.choices import STAGE_ORDER, BuildNature, ReportStatus, Stage
+from zoneops.projects.choices import REPORTING_STAGES, STAGE_ORDER, BuildNature, ReportStatus, Stage
 from zoneops.projects.templates_seed import INDUSTRIAL, INFRASTRUCTURE
 
 SEED = 2026
@@ -285,7 +285,7 @@ def _plan(rng, demo, today, rules, stage, template, names, featured, serials):
     plan.stage_path = _stage_path(rng, plan, today)
     fields["year_plan_investment"] = _year_plan(rng, plan, fields["total_investment"], today)
     fields["code"] = _project_code(rng, plan, industry, serials)
-    if stage in (Stage.STARTED, Stage.IN_STATS, Stage.BUILDING) and not featured:
+    if stage in REPORTING_STAGES and not featured:
         plan.missing_months = _weighted(rng, MISSING_MONTHS)
         plan.pace = rng.uniform(*_weighted(rng, INVESTMENT_PACE))
     plan.reports, fields["investment_before"] = _plan_reports(rng, plan, today, rules.report_window_days)
