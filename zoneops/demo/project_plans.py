@@ -239,7 +239,7 @@ def _stage_path(rng, plan, today):
 def _year_plan(rng, plan, total, today):
     started = plan.actual("开工")
     completed = plan.actual("竣工验收") if plan.stage != Stage.SUSPENDED else None
-    if plan.stage in (Stage.STARTED, Stage.IN_STATS, Stage.BUILDING, Stage.SUSPENDED) or (
+    if plan.stage in (*REPORTING_STAGES, Stage.SUSPENDED) or (
             plan.stage == Stage.COMPLETED and completed and completed.year == today.year):
         return round(total * rng.uniform(0.25, 0.45) / WAN) * WAN
     planned = plan.fields.get("planned_start")
