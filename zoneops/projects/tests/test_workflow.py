@@ -74,6 +74,15 @@ class TestRulesPerUnit:
         services.rules_inherit(actor=SYSTEM, unit=parks.park)
         assert ProjectRules.for_unit(parks.workshop).whole_approval_workdays == 120
 
+    def test_one_rules_row_per_unit_and_one_platform_default(self, tree):
+        from django.db import IntegrityError, transaction
+
+        ProjectRules.current()
+        services.rules_update(actor=SYSTEM, unit=tree.zone, report_window_days=8)
+        for unit in (None, tree.zone):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                ProjectRules.objects.create(unit=unit)
+
     def test_the_light_follows_the_projects_unit(self, parks):
         services.rules_update(actor=SYSTEM, unit=parks.park, red_missing_reports=1)
         ours, theirs = (_start(ProjectFactory(responsible_unit=unit, year_plan_investment=0), date(2026, 9, 10))
