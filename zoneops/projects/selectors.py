@@ -260,7 +260,8 @@ def approval_spans(project, rules, today=None):
         item.deadline = (Deadline.after(item.accepted_on, item.limit_workdays, item.done_on)
                          if item.accepted_on else None)
         item.used_workdays = item.deadline.used(today) if item.deadline else 0
-        item.over = bool(item.deadline and item.deadline.is_overdue(today))
+        item.overdue_workdays = item.deadline.overdue_by(today) if item.deadline else 0
+        item.over = item.overdue_workdays > 0
 
     def span(selected, label, allowed):
         started = [i.accepted_on for i in selected if i.accepted_on]

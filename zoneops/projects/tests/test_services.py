@@ -266,6 +266,7 @@ class TestMilestonesAndApprovals:
         # 2/10 → 3/3 crosses Spring Festival (2/15–2/23 off, Saturdays 2/14 and 2/28 worked): 11 days.
         assert items[0].used_workdays == 11 and not items[0].over
         assert items[1].used_workdays == 6 and items[1].over
+        assert items[1].deadline.due == date(2026, 3, 11) and items[1].overdue_workdays == 1
         pre_start = spans[0]
         assert (pre_start.used, pre_start.allowed) == (18, 45) and not pre_start.over
 
