@@ -15,7 +15,7 @@ from zoneops.org.scope import require_permission
 from zoneops.org.selectors import unit_get
 from zoneops.projects import figures, selectors, services
 from zoneops.projects.choices import BuildNature, Stage
-from zoneops.projects.gantt import milestone_flag
+from zoneops.projects.flags import milestone_flag
 
 router = Router(tags=["项目"])
 
@@ -38,6 +38,7 @@ class ProjectOut(Schema):
     planned_start: date | None
     planned_completion: date | None
     actual_start: date | None
+    reporting_from: date
     leader_id: int | None
     commissioner_id: int | None
     light: str
@@ -79,6 +80,7 @@ class ProjectIn(Schema):
     planned_completion: date | None = None
     location: str = Field("", max_length=200)
     content: str = Field("", max_length=4000)
+    reporting_from: date | None = Field(None, description="起报日期：此前期间的填报为补录；不填为录入当天")
 
 
 class ProjectPatch(Schema):
@@ -93,6 +95,7 @@ class ProjectPatch(Schema):
     location: str | None = Field(None, max_length=200)
     content: str | None = Field(None, max_length=4000)
     measures: str | None = Field(None, max_length=2000)
+    reporting_from: date | None = None
 
 
 class StageIn(Schema):
@@ -125,6 +128,7 @@ class ReportOut(Schema):
     progress_text: str
     status: str
     is_late: bool
+    is_backfill: bool
     review_comment: str
     photos: list[str]
 

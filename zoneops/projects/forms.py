@@ -44,9 +44,9 @@ class ProjectForm(forms.ModelForm):
             "industry", "build_nature", "is_national_key", "is_provincial_key", "is_city_key", "is_district_key",
             "total_investment", "year_plan_investment", "investment_before", "planned_start",
             "planned_completion", "location", "content", "expected_output", "expected_tax", "expected_jobs",
-            "measures", "standard", "reward_penalty",
+            "measures", "standard", "reward_penalty", "reporting_from",
         ]
-        widgets = {"planned_start": DATE, "planned_completion": DATE,
+        widgets = {"planned_start": DATE, "planned_completion": DATE, "reporting_from": DATE,
                    "content": forms.Textarea(attrs={"rows": 3}), "measures": forms.Textarea(attrs={"rows": 2}),
                    "standard": forms.Textarea(attrs={"rows": 2}), "reward_penalty": forms.Textarea(attrs={"rows": 2})}
 
@@ -58,12 +58,15 @@ class ProjectForm(forms.ModelForm):
         self.fields["task_force"].queryset = task_forces
         self.fields["leader"].queryset = people
         self.fields["commissioner"].queryset = people
+        self.fields["reporting_from"].required = False  # blank: the day the project enters the ledger
 
     def clean(self):
         data = super().clean()
         for name in ("year_plan_investment", "investment_before"):
             if data.get(name) is None:
                 data[name] = 0
+        if data.get("reporting_from") is None and self.instance.pk:
+            data["reporting_from"] = self.instance.reporting_from
         return data
 
 
@@ -201,7 +204,7 @@ class RulesForm(forms.ModelForm):
 
     class Meta:
         model = ProjectRules
-        fields = [field.name for field in ProjectRules._meta.fields if field.name != "id"]
+        fields = [field.name for field in ProjectRules._meta.fields if field.name not in ("id", "unit")]
 
 
 class QuarterTargetForm(forms.Form):

@@ -8,10 +8,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zoneops.core.industry import codes_under
-from zoneops.core.periods import period_containing
-from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, Light, ReportStatus, Stage
+from zoneops.core.periods import missing_periods, period_containing
+from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, UNJUDGED_STAGES, Light, ReportStatus, Stage
 from zoneops.projects.figures import COUNTED_REPORTS, stock
-from zoneops.projects.gantt import black_flag_condition
+from zoneops.projects.flags import black_flag_condition
 from zoneops.projects.models import Milestone, ProgressReport, Project, ProjectRules
 
 
@@ -108,22 +108,23 @@ def cumulative_for(project):
     return list(reversed(reports))
 
 
+def rules_for(project):
+    """The rules governing a project: its responsible unit's own or nearest ancestor's, else the default."""
+    return ProjectRules.for_unit(project.responsible_unit)
+
+
 def missing_reports(project, rules, today=None):
-    """Periods whose fill-in window has closed without a report, since the project started."""
-    from zoneops.projects.services import report_deadline
+    """Periods whose fill-in window has closed without a report, from the project's start or its first
+    reporting period (起报期间) whichever is later, after its latest report. At most
+    ``rules.missing_reports_listed`` periods."""
+    from zoneops.projects.services import first_report_period
 
     today = today or timezone.localdate()
     if project.stage not in REPORTING_STAGES or not project.actual_start:
         return []
-    last_end = getattr(project, "last_report_end", None)
-    period = period_containing(rules.report_frequency, max(project.actual_start, last_end or project.actual_start))
-    if last_end and period.end <= last_end:
-        period = period.next()
-    missing = []
-    while report_deadline(period.end, rules) < today and len(missing) < 24:
-        missing.append(period)
-        period = period.next()
-    return missing
+    first = max(first_report_period(project, rules), period_containing(rules.report_frequency, project.actual_start))
+    return missing_periods(first, last_filed_end=getattr(project, "last_report_end", None), today=today,
+                           window_days=rules.report_window_days, limit=rules.missing_reports_listed)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class LightVerdict:
 def status_light(project, rules, today=None):
     """Green/yellow/red with the reasons, from the zone's rules. Needs project_queryset's annotations."""
     today = today or timezone.localdate()
-    if project.stage in (Stage.CANCELLED, Stage.RESERVE, Stage.FULL_OUTPUT, Stage.OPERATING):
+    if project.stage in UNJUDGED_STAGES:
         return LightVerdict(Light.GREEN, ())
     red, yellow = [], []
     flags = project.black_flags
@@ -155,7 +156,7 @@ def status_light(project, rules, today=None):
         red.append(f"缺报{missing}期")
     elif missing >= rules.yellow_missing_reports:
         yellow.append(f"缺报{missing}期")
-    lag = investment_lag_percent(project, today)
+    lag = investment_lag_percent(project, today, rules)
     if lag is not None:
         if lag >= rules.red_investment_lag_percent:
             red.append(f"投资滞后序时进度{lag}个百分点")
@@ -168,14 +169,14 @@ def status_light(project, rules, today=None):
     return LightVerdict(Light.GREEN, ())
 
 
-def investment_lag_percent(project, today):
+def investment_lag_percent(project, today, rules):
     """How many percentage points this year's investment is behind the time-proportional plan (序时进度)."""
     if not project.year_plan_investment or project.stage not in REPORTING_STAGES:
         return None
     # The year's plan runs from 1 January, or from the start date for a project started this year.
     begin = max(date(today.year, 1, 1), project.actual_start or date(today.year, 1, 1))
     year_end = date(today.year, 12, 31)
-    if (today - begin).days < 30:
+    if (today - begin).days < rules.investment_lag_grace_days:
         return None  # too early in the plan to judge
     elapsed = (today - begin).days / max((year_end - begin).days, 1)
     done = project.invested_year / project.year_plan_investment
@@ -184,10 +185,11 @@ def investment_lag_percent(project, today):
 
 
 def with_lights(projects, today=None):
-    """Attach .verdict to each project (no queries beyond the one rules row)."""
-    rules = ProjectRules.current()
+    """Attach .verdict to each project under its unit's rules (one query for every rules row).
+    Needs ``responsible_unit`` loaded (``project_queryset`` selects it)."""
+    book = ProjectRules.book()
     for project in projects:
-        project.verdict = status_light(project, rules, today)
+        project.verdict = status_light(project, book.for_path(project.responsible_unit.path), today)
     return projects
 
 
@@ -252,14 +254,18 @@ def approval_spans(project, rules, today=None):
 
     Returns (items with .used_workdays and .over set, [ApprovalSpan for 开工前, 全流程]).
     """
+    from zoneops.core.deadlines import Deadline
     from zoneops.core.workdays import workdays_between
     from zoneops.projects.choices import PRE_START_APPROVAL_STAGES
 
     today = today or timezone.localdate()
     items = list(project.approvals.select_related("department").order_by("stage", "id"))
     for item in items:
-        item.used_workdays = workdays_between(item.accepted_on, item.done_on or today) if item.accepted_on else 0
-        item.over = item.used_workdays > item.limit_workdays
+        item.deadline = (Deadline.after(item.accepted_on, item.limit_workdays, item.done_on)
+                         if item.accepted_on else None)
+        item.used_workdays = item.deadline.used(today) if item.deadline else 0
+        item.overdue_workdays = item.deadline.overdue_by(today) if item.deadline else 0
+        item.over = item.overdue_workdays > 0
 
     def span(selected, label, allowed):
         started = [i.accepted_on for i in selected if i.accepted_on]
@@ -346,11 +352,11 @@ def report_rows(*, user, period_key="", status="", late=None):
 
 def projects_missing_reports(*, user, today=None):
     """Projects in a reporting stage whose latest closed period has no report (缺报), with the periods."""
-    rules = ProjectRules.current()
+    book = ProjectRules.book()
     rows = []
     for project in project_queryset(user=user, today=today).filter(stage__in=REPORTING_STAGES).order_by(
             "responsible_unit__path", "name"):
-        missing = missing_reports(project, rules, today)
+        missing = missing_reports(project, book.for_path(project.responsible_unit.path), today)
         if missing:
             rows.append((project, missing))
     return rows
@@ -358,8 +364,10 @@ def projects_missing_reports(*, user, today=None):
 
 def stats_candidates(*, user):
     """Projects at or above the statistics threshold, not yet counted, with no 入库纳统 plan (应列未列)."""
-    rules = ProjectRules.current()
+    over_threshold = Q(pk__in=[])
+    for rules, governed in ProjectRules.book().partition("responsible_unit__path"):
+        over_threshold |= governed & Q(total_investment__gte=rules.stats_threshold)
     return (Project.objects.restrict(user, "project.view")
-            .filter(total_investment__gte=rules.stats_threshold, stats__isnull=True,
+            .filter(over_threshold, stats__isnull=True,
                     stage__in=[Stage.PREPARING, Stage.STARTED, Stage.BUILDING])
             .select_related("responsible_unit").order_by("responsible_unit__path", "name"))

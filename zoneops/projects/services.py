@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
-from zoneops.core.periods import parse_period
+from zoneops.core.periods import is_backfill, parse_period, period_containing, window_closes
 from zoneops.org.scope import has_permission, may_act_on
-from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage, StatsStatus
+from zoneops.projects.choices import FILING_STAGES, STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage, StatsStatus
 from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
@@ -20,18 +20,18 @@ from zoneops.projects.models import (
     Project,
     ProjectRules,
     ReportPhoto,
-    StageChange,
     StatsInclusion,
     StatsQuarterTarget,
 )
 from zoneops.projects.photos import process_photos
+from zoneops.projects.stages import STAGE_MACHINE
 
 PROJECT_FIELDS = (
     "name", "code", "enterprise", "responsible_unit", "task_force", "leader", "commissioner", "industry",
     "build_nature", "is_national_key", "is_provincial_key", "is_city_key", "is_district_key",
     "total_investment", "year_plan_investment", "investment_before", "planned_start", "planned_completion",
     "location", "content", "expected_output", "expected_tax", "expected_jobs", "measures", "standard",
-    "reward_penalty",
+    "reward_penalty", "reporting_from",
 )
 
 
@@ -57,6 +57,8 @@ def project_create(*, actor, co_units=(), **fields):
     if unit is None:
         raise ValidationError({"responsible_unit": "请选择责任单位。"})
     _require(actor, "project.edit", unit, "您无权在该责任单位下录入项目。")
+    if fields.get("reporting_from") is None:
+        fields.pop("reporting_from", None)  # the model's default: the day it enters the ledger
     project = Project(created_by=actor.person, **fields)
     project.full_clean()
     _check_unique_code(project)
@@ -98,32 +100,9 @@ def _stage_index(stage):
 
 
 def check_stage_change(project, to_stage, reason):
-    """The stage rules. Returns the kind of move ("forward", "skip", "back", "side", "resume")."""
-    current = project.stage
-    if to_stage not in Stage.values:
-        raise ValidationError({"to_stage": "未知阶段。"})
-    if to_stage == current:
-        raise ValidationError({"to_stage": "项目已处于该阶段。"})
-    if current == Stage.CANCELLED:
-        raise ValidationError({"to_stage": "已终止的项目不能再变更阶段。"})
-    reason = (reason or "").strip()
-    if to_stage in (Stage.SUSPENDED, Stage.CANCELLED):
-        if not reason:
-            raise ValidationError({"reason": f"转为“{Stage(to_stage).label}”须说明原因。"})
-        return "side"
-    if current == Stage.SUSPENDED:
-        if not reason:
-            raise ValidationError({"reason": "停缓建项目恢复须说明原因。"})
-        return "resume"
-    step = _stage_index(to_stage) - _stage_index(current)
-    if step < 0:
-        if not reason:
-            raise ValidationError({"reason": "阶段回退须说明原因。"})
-        return "back"
-    if step > 1 and not reason:
-        skipped = "、".join(STAGE_ORDER[i].label for i in range(_stage_index(current) + 1, _stage_index(to_stage)))
-        raise ValidationError({"reason": f"跳过阶段（{skipped}）须说明原因。"})
-    return "forward" if step == 1 else "skip"
+    """The stage rules (``stages.STAGE_MACHINE``). Returns the kind of move
+    ("forward", "skip", "back", "side", "resume")."""
+    return STAGE_MACHINE.check(project.stage, to_stage, reason).kind
 
 
 @transaction.atomic
@@ -137,7 +116,9 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
     effective_on = effective_on or timezone.localdate()
     if effective_on > timezone.localdate():
         raise ValidationError({"effective_on": "发生日期不能晚于今天。"})
-    move = check_stage_change(project, to_stage, reason)
+    transition = STAGE_MACHINE.check(project.stage, to_stage, reason)
+    STAGE_MACHINE.authorize(actor, transition, project)
+    move = transition.kind
     from_stage = project.stage
     changed = {"stage": [from_stage, to_stage]}
     fields = ["stage"]
@@ -161,9 +142,8 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
                 setattr(project, field, None)
                 fields.append(field)
     project.save_versioned(expected_version=None, fields=fields)
-    StageChange.objects.create(project=project, from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
-                               reason=reason.strip(), changed_by=actor.person)
-    audit_record(actor, "project.stage", project, changes=changed, detail=reason)
+    STAGE_MACHINE.record(project, transition, actor=actor, reason=reason, effective_on=effective_on,
+                         audit_action="project.stage", changes=changed)
     stats_follow_stage(actor=actor, project=project)
     return project
 
@@ -225,8 +205,14 @@ def milestone_update(*, actor, milestone, planned_date=None, actual_date=None, n
 
 # --- Progress reports -------------------------------------------------------------------------
 
-def report_deadline(period_end, rules):
-    return period_end + timedelta(days=rules.report_window_days)
+def report_deadline(period, rules):
+    """The last day ``period`` can be filed on time under ``rules`` (the fill-in window)."""
+    return window_closes(period, rules.report_window_days)
+
+
+def first_report_period(project, rules):
+    """The project's first reporting period (起报期间): earlier periods are 补录, never late or missing."""
+    return period_containing(rules.report_frequency, project.reporting_from)
 
 
 def progress_report_submit(*, actor, project, photos=(), **fields):
@@ -244,7 +230,7 @@ def progress_report_submit(*, actor, project, photos=(), **fields):
 def _progress_report_save(*, actor, project, period_key, invested, progress_text, percent, workers=0,
                           processed=(), expected_version=None):
     _require(actor, "project.report", project, "您无权填报该项目的进度。")
-    rules = ProjectRules.current()
+    rules = ProjectRules.for_unit(project.responsible_unit)
     try:
         period = parse_period(period_key)
     except ValueError as error:
@@ -254,15 +240,16 @@ def _progress_report_save(*, actor, project, period_key, invested, progress_text
     today = timezone.localdate()
     if period.start > today:
         raise ValidationError({"period_key": "不能填报未来期间。"})
-    if project.stage not in {Stage.STARTED, Stage.IN_STATS, Stage.BUILDING, Stage.COMPLETED}:
+    if project.stage not in FILING_STAGES:
         raise ValidationError({"period_key": f"“{project.get_stage_display()}”阶段的项目不需要填报进度。"})
     if invested is None or invested < 0:
         raise ValidationError({"invested": "本期完成投资不能为负数。"})
     now = timezone.now()
+    backfill = is_backfill(period, first_report_period(project, rules))
     report = ProgressReport.objects.select_for_update().filter(project=project, period_key=period.key).first()
     fields = {"invested": invested, "progress_text": progress_text, "percent": percent, "workers": workers,
               "status": ReportStatus.SUBMITTED, "submitted_at": now, "submitted_by": actor.person,
-              "is_late": today > report_deadline(period.end, rules)}
+              "is_late": not backfill and today > report_deadline(period, rules), "is_backfill": backfill}
     if report is None:
         report = ProgressReport(project=project, period_key=period.key, period_start=period.start,
                                 period_end=period.end, **fields)
@@ -286,7 +273,8 @@ def _progress_report_save(*, actor, project, period_key, invested, progress_text
         photo.image.save(content.name, content, save=False)
         photo.save()
     audit_record(actor, action, report, changes={"invested": invested, "percent": percent,
-                                                 "photos": len(processed), "late": fields["is_late"]})
+                                                 "photos": len(processed), "late": fields["is_late"],
+                                                 "backfill": backfill})
     return report
 
 
@@ -412,10 +400,37 @@ def approval_save(*, actor, project, item=None, **fields):
     return item
 
 
+def may_edit_rules(actor, unit):
+    """``project.rules`` reaching ``unit``; the platform default (``unit=None``) needs it over every top unit."""
+    from zoneops.org.models import Unit
+
+    if unit is not None:
+        return may_act_on(actor, "project.rules", unit)
+    if actor.is_system:
+        return True
+    tops = Unit.objects.filter(parent__isnull=True)
+    return tops.restrict(actor.person, "project.rules").count() == tops.count()
+
+
+RULE_FIELDS = tuple(f.name for f in ProjectRules._meta.fields if f.name not in ("id", "unit"))
+
+
 @transaction.atomic
-def rules_update(*, actor, **fields):
-    _require_rules(actor, "您无权修改项目规则。")
-    rules = ProjectRules.current()
+def rules_update(*, actor, unit=None, **fields):
+    """Set the project rules of ``unit`` (None: the platform default). A unit without rules of its own
+    gets a row starting from what it inherits, so only what is changed differs from its parent's."""
+    if not may_edit_rules(actor, unit):
+        raise PermissionDenied("您无权修改该单位的项目规则。")
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(f"未知规则：{'、'.join(sorted(unknown))}。")
+    if unit is None:
+        rules = ProjectRules.current()
+    else:
+        rules = ProjectRules.objects.filter(unit=unit).first()
+        if rules is None:
+            inherited = ProjectRules.for_unit(unit)
+            rules = ProjectRules(unit=unit, **{name: getattr(inherited, name) for name in RULE_FIELDS})
     before = {name: getattr(rules, name) for name in fields}
     for name, value in fields.items():
         setattr(rules, name, value)
@@ -426,6 +441,16 @@ def rules_update(*, actor, **fields):
     return rules
 
 
+@transaction.atomic
+def rules_inherit(*, actor, unit):
+    """Drop ``unit``'s own rules: it follows its parent's (nearest ancestor's, or the default) again."""
+    if not may_edit_rules(actor, unit):
+        raise PermissionDenied("您无权修改该单位的项目规则。")
+    rules = ProjectRules.objects.filter(unit=unit).first()
+    if rules is not None:
+        audit_record(actor, "projects.rules_inherit", rules,
+                     changes={name: getattr(rules, name) for name in RULE_FIELDS})
+        rules.delete()
 
 
 # --- Milestone templates (rules of the zone, like ProjectRules) ----------------------------------

@@ -33,6 +33,7 @@ from zoneops.projects.models import (
     Milestone,
     ProjectRules,
 )
+from zoneops.projects.stages import stage_history
 
 LEDGER_TABLE = Table(columns=[
     Column("项目名称", "name", sort="name", css="zo-col-name"),
@@ -144,12 +145,12 @@ def project_edit(request, pk):
 @login_required
 def project_detail(request, pk):
     project = get_or_404(selectors.project_get, user=request.user, pk=pk)
-    rules = ProjectRules.current()
+    rules = selectors.rules_for(project)
     today = timezone.localdate()
     _decorate([project])
     approvals, spans = selectors.approval_spans(project, rules, today)
     milestones = list(project.milestones.all())
-    from zoneops.projects.gantt import milestone_flag
+    from zoneops.projects.flags import milestone_flag
 
     for milestone in milestones:
         milestone.flag = milestone_flag(milestone, today)
@@ -157,7 +158,7 @@ def project_detail(request, pk):
     return render(request, "projects/detail.html", {
         "title": project.name, "project": project, "rules": rules, "milestones": milestones,
         "reports": selectors.cumulative_for(project), "missing": selectors.missing_reports(project, rules, today),
-        "stage_changes": project.stage_changes.select_related("changed_by")[:20],
+        "stage_changes": stage_history(project, limit=20),
         "approvals": approvals, "spans": spans, "stats": getattr(project, "stats", None),
         "co_units": project.co_units.all(), "stage_form": bootstrap(StageForm(initial={"effective_on": today})),
         "can_edit": may_act_on(Actor(person=user), "project.edit", project),

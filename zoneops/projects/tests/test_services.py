@@ -16,7 +16,8 @@ from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import Stage
-from zoneops.projects.models import ProjectRules, StageChange
+from zoneops.projects.models import ProjectRules
+from zoneops.projects.stages import STAGE_MACHINE
 from zoneops.projects.tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -40,8 +41,8 @@ class TestStages:
         move(project, Stage.SIGNED, effective_on=date(2026, 1, 5))
         project.refresh_from_db()
         assert project.stage == Stage.SIGNED and project.signed_on == date(2026, 1, 5)
-        change = StageChange.objects.get(project=project)
-        assert (change.from_stage, change.to_stage) == (Stage.RESERVE, Stage.SIGNED)
+        change = STAGE_MACHINE.history_queryset(project).get()
+        assert (change.from_state, change.to_state, change.kind) == (Stage.RESERVE, Stage.SIGNED, "forward")
         assert AuditEntry.objects.filter(action="project.stage", object_id=str(project.pk)).exists()
 
     def test_skipping_needs_a_reason_and_fills_passed_dates(self, project):
@@ -269,6 +270,7 @@ class TestMilestonesAndApprovals:
         # 2/10 → 3/3 crosses Spring Festival (2/15–2/23 off, Saturdays 2/14 and 2/28 worked): 11 days.
         assert items[0].used_workdays == 11 and not items[0].over
         assert items[1].used_workdays == 6 and items[1].over
+        assert items[1].deadline.due == date(2026, 3, 11) and items[1].overdue_workdays == 1
         pre_start = spans[0]
         assert (pre_start.used, pre_start.allowed) == (18, 45) and not pre_start.over
 
