@@ -15,6 +15,7 @@ from zoneops.org.scope import require_permission
 from zoneops.org.selectors import unit_get
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import BuildNature, Stage
+from zoneops.projects.filtersets import filtered_or_invalid, project_filterset
 from zoneops.projects.gantt import milestone_flag
 
 router = Router(tags=["项目"])
@@ -143,23 +144,26 @@ class ReportIn(Schema):
 
 
 class ProjectQuery(Schema):
-    q: str = Field("", max_length=50)
-    stage: str = Field("", max_length=12)
-    unit_id: Id | None = None
-    level: str = Field("", max_length=12)
-    industry: str = Field("", max_length=4)
-    leader_id: Id | None = None
+    """The ledger page's filters (filtersets.ProjectFilterSet), by the same names."""
+
+    q: str = Field("", max_length=50, description="项目名称、业主包含，或项目代码等于")
+    stage: str = Field("", max_length=12, description="阶段")
+    unit: Id | None = Field(None, description="责任单位（含下级）")
+    level: str = Field("", max_length=12, description="级别")
+    industry: str = Field("", max_length=4, description="行业代码（门类字母或数字前缀）")
+    leader: Id | None = Field(None, description="包联领导")
+    light: str = Field("", max_length=12, description="状态灯")
+    unit_id: Id | None = Field(None, description="已弃用，同 unit", deprecated=True)
+    leader_id: Id | None = Field(None, description="已弃用，同 leader", deprecated=True)
 
 
-def _filters(request, query):
-    unit = unit_get(user=request.user, pk=query.unit_id) if query.unit_id else None
-    leader = None
-    if query.leader_id:
-        from zoneops.org.models import Person
-
-        leader = Person.objects.filter(pk=query.leader_id).first()
-    return selectors.ProjectFilters(q=query.q, stage=query.stage, unit=unit, level=query.level,
-                                    industry=query.industry, leader=leader)
+def _filtered(request, query, today=None):
+    """The user's scoped projects through the ledger's FilterSet; a value it refuses is a 422."""
+    data = query.dict()
+    data["unit"] = data["unit"] or data.pop("unit_id")
+    data["leader"] = data["leader"] or data.pop("leader_id")
+    data = {name: value for name, value in data.items() if value not in (None, "")}
+    return filtered_or_invalid(project_filterset(data, user=request.user, today=today))
 
 
 def _industry(code):
@@ -189,7 +193,7 @@ class LightsPagination(BoundedPagination):
 @router.get("/projects", response=list[ProjectOut], summary="项目库（按数据范围，可筛选）")
 @paginate(LightsPagination)
 def project_list(request, query: Query[ProjectQuery]):
-    return selectors.project_list(user=request.user, filters=_filters(request, query)).order_by("-updated_at", "pk")
+    return _filtered(request, query).order_by("-updated_at", "pk")
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="录入项目")
@@ -271,7 +275,7 @@ class BattleMapOut(Schema):
 def battle_map(request, query: Query[ProjectQuery]):
     require_permission(request.user, "project.view")
     today = timezone.localdate()
-    projects = selectors.battle_map_rows(user=request.user, filters=_filters(request, query),
+    projects = selectors.battle_map_rows(queryset=_filtered(request, query, today),
                                          limit=selectors.BATTLE_MAP_LIMIT + 1, today=today)
     rows = []
     for project in projects[: selectors.BATTLE_MAP_LIMIT]:
