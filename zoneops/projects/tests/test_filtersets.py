@@ -130,7 +130,7 @@ def test_the_pdf_holds_the_pages_rows(client, ledger, query):
     response = client.get(f"/projects/battle-map.pdf?{query_of(query, ledger)}")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "甲镇食品项目" in text
-    assert not {"乙镇物流项目", "招商局电子材料项目", "驻京组储能项目"} & {name for name in FILTERS[0][1] if name in text}
+    assert [name for name in ("乙镇物流项目", "招商局电子材料项目", "驻京组储能项目") if name in text] == []
 
 
 def test_the_battle_map_leaves_out_cancelled_projects_only(client, ledger):
