@@ -137,11 +137,10 @@ def _create(actor, plan):
     load time; the history rows say the same.
     """
     steps = [step for step in plan.stage_path if step[0] in STAGE_ORDER]
-    project = services.project_create(actor=actor, co_units=plan.co_units, stage=steps[-1][0] if steps else
-                                       Stage.RESERVE, **plan.fields)
+    project = services.project_create(actor=actor, co_units=plan.co_units, **plan.fields)
     dates = {STAGE_DATE_FIELD[stage]: day for stage, day, _reason in steps if stage in STAGE_DATE_FIELD}
-    if dates:
-        Project.objects.filter(pk=project.pk).update(**dates)
+    if steps:  # the stage reached and its dates, as recorded history (补录), not as changes made today
+        Project.objects.filter(pk=project.pk).update(stage=steps[-1][0], **dates)
     history, previous = [], Stage.RESERVE
     for stage, day, reason in steps:
         history.append(StageChange(project=project, from_stage=previous, to_stage=stage, effective_on=day,
