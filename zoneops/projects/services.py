@@ -55,7 +55,7 @@ def _allowed_units(actor, action, units):
     ids = {unit.pk for unit in units}
     if actor.is_system or not ids:
         return ids
-    return set(Unit._base_manager.filter(pk__in=ids).restrict(actor.person, action).values_list("pk", flat=True))
+    return set(Unit.objects.filter(pk__in=ids).restrict(actor.person, action).values_list("pk", flat=True))
 
 
 def _validate(project):
