@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zoneops.audit.middleware.AuditRequestMiddleware",
     "zoneops.accounts.middleware.SessionTimeoutMiddleware",
     "zoneops.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zoneops.navigation.navigation",
+                "zoneops.accounts.context_processors.account_links",
             ],
         },
     }
@@ -206,6 +208,14 @@ ZONEOPS_AUDIT_CHECKPOINT_HOURS = _env_int("ZONEOPS_AUDIT_CHECKPOINT_HOURS", 1)
 ZONEOPS_PERIODIC_TASKS = [("zoneops.audit.tasks.write_audit_checkpoint", ZONEOPS_AUDIT_CHECKPOINT_HOURS * 3600)]
 # The API's browsable docs and OpenAPI document need a signed-in session unless this opens them.
 ZONEOPS_API_DOCS_PUBLIC = _env_bool("ZONEOPS_API_DOCS_PUBLIC")
+# Reads of single records that are audited (URL name → audit action), pages and API alike.
+ZONEOPS_AUDITED_READS = {
+    "projects:detail": "project.read",
+    "projects:photo": "photo.read",
+    "org:person_detail": "person.read",
+    "api:project_detail": "project.read",
+    "api:person_detail": "person.read",
+}
 CSRF_FAILURE_VIEW = "zoneops.api.errors.csrf_failure"
 
 # Content-Security-Policy (django-csp): same-origin only; the few inline <script>/<style> blocks

@@ -6,8 +6,8 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from zoneops.accounts.services import TokenRefused
 from zoneops.core.errors import ConflictError, NotFound
-
 
 CSRF_DETAIL = "CSRF 校验失败：请刷新页面后重试；程序调用请使用令牌（Authorization: Bearer）。"
 TOO_LARGE_DETAIL = "请求体过大。"
@@ -31,6 +31,10 @@ def install(api):
             return api.create_response(request, error_body("csrf_failed", CSRF_DETAIL), status=403)
         return api.create_response(request, error_body(f"http_{exc.status_code}", str(exc)),
                                    status=exc.status_code)
+
+    @api.exception_handler(TokenRefused)
+    def token_refused(request, exc):
+        return api.create_response(request, error_body(exc.code, exc.message), status=403)
 
     @api.exception_handler(ValidationError)
     def validation(request, exc):

@@ -3,7 +3,9 @@
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -85,6 +87,26 @@ def audit_record(actor, action, target=None, *, result=AuditEntry.Result.SUCCESS
     entry.save()
     AuditHead.objects.filter(pk=1).update(last_hash=entry.hash)
     return entry
+
+
+def audit_refusals(action, target=None, refusals=(PermissionDenied,)):
+    """Decorate a service so that a refusal is audited even though its transaction rolls back.
+
+    Put it *outside* ``@transaction.atomic``. ``target`` names the keyword argument that holds the
+    object acted on. The refusal is re-raised unchanged.
+    """
+    def decorate(service):
+        @wraps(service)
+        def wrapper(*args, actor, **kwargs):
+            try:
+                return service(*args, actor=actor, **kwargs)
+            except refusals as refused:
+                message = "；".join(getattr(refused, "messages", None) or [str(refused)])
+                audit_record(actor, action, kwargs.get(target) if target else None,
+                             result=AuditEntry.Result.DENIED, detail=message)
+                raise
+        return wrapper
+    return decorate
 
 
 def verify_chain(batch_size=2000):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.core.models import UNCHECKED
 from zoneops.core.periods import parse_period
 from zoneops.org.scope import has_permission, may_act_on
 from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage
@@ -159,7 +160,7 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
                 changed[field] = [getattr(project, field), None]
                 setattr(project, field, None)
                 fields.append(field)
-    project.save_versioned(expected_version=None, fields=fields)
+    project.save_versioned(expected_version=UNCHECKED, fields=fields)
     StageChange.objects.create(project=project, from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
                                reason=reason.strip(), changed_by=actor.person)
     audit_record(actor, "project.stage", project, changes=changed, detail=reason)
@@ -287,7 +288,7 @@ def progress_report_review(*, actor, report, accept, comment=""):
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     report.reviewed_by = actor.person
     report.review_comment = comment.strip()
-    report.save_versioned(expected_version=None, fields=["status", "reviewed_by", "review_comment"])
+    report.save_versioned(expected_version=UNCHECKED, fields=["status", "reviewed_by", "review_comment"])
     audit_record(actor, "report.accept" if accept else "report.return", report, detail=comment)
     return report
 

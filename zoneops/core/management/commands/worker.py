@@ -39,7 +39,8 @@ class Command(BaseCommand):
             "the periodic tasks of ZONEOPS_PERIODIC_TASKS (e.g. the audit checkpoint).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch", action="store_true", help="Queue the periodic tasks once, process the queue, exit.")
+        parser.add_argument("--batch", action="store_true",
+                            help="Queue the periodic tasks once, process the queue, exit.")
 
     def handle(self, *args, batch, **options):
         enqueue_periodic()
