@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from zoneops.accounts.services import token_create
-from zoneops.audit.context import Actor
 from zoneops.api.urls import api
+from zoneops.audit.context import Actor
 from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects.tests.factories import ProjectFactory
