@@ -65,7 +65,8 @@ def key_ring():
     else:
         if not path.exists():
             _create(path)
-        source = ("file", str(path), path.stat().st_mtime_ns)
+        status = path.stat()  # a chmod or an edit of the file makes it read (and checked) again
+        source = ("file", str(path), status.st_mtime_ns, status.st_mode)
     ring = _cache.get(source)
     if ring is None:
         ring = KeyRing(parse(source[1] if source[0] == "env" else _read_file(path)))
