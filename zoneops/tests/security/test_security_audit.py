@@ -105,13 +105,19 @@ def test_rewritten_chain_resigned_with_a_stolen_key_disagrees_with_the_checkpoin
     assert bad is not None and bad.id == rows[-1].id and "检查点" in str(bad)
 
 
-@pytest.mark.parametrize(("column", "value"), [("changes", json.dumps({"amount": [0, 999]})), ("actor_id", None)])
-def test_the_hash_covers_changes_and_actor(people, column, value):
+SET_CHANGES = "UPDATE audit_auditentry SET changes = %s WHERE id = %s"
+SET_ACTOR = "UPDATE audit_auditentry SET actor_id = %s WHERE id = %s"
+
+
+@pytest.mark.parametrize("column", ["changes", "actor"])
+def test_the_hash_covers_changes_and_actor(people, column):
     """安全审计 b)/c)：哈希覆盖变更内容（changes）与操作人（actor）— editing either breaks the chain."""
     audit_record(Actor(person=people.staff), "test.event", ("thing", 1, "一件"), changes={"amount": [0, 1]})
     entry = AuditEntry.objects.filter(action="test.event").get()
-    _tamper([(f"UPDATE audit_auditentry SET {column} = %s WHERE id = %s",
-              [value if column == "changes" else people.auditor.pk, entry.id])])
+    if column == "changes":
+        _tamper([(SET_CHANGES, [json.dumps({"amount": [0, 999]}), entry.id])])
+    else:
+        _tamper([(SET_ACTOR, [people.auditor.pk, entry.id])])
     assert verify_chain().id == entry.id
 
 
