@@ -4,3 +4,9 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-zo-confirm]");
+  if (form && !window.confirm(form.dataset.zoConfirm)) {
+    event.preventDefault();
+  }
+});
