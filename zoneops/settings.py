@@ -198,11 +198,11 @@ ZONEOPS_TOKEN_DAYS = _env_int("ZONEOPS_TOKEN_DAYS", 90)  # API tokens expire aft
 # X-Forwarded-For, so the client is the entry the outermost trusted proxy appended (counted from the
 # right); anything left of it was written by the client and is ignored. 0 = use REMOTE_ADDR.
 ZONEOPS_TRUSTED_PROXIES = _env_int("ZONEOPS_TRUSTED_PROXIES", 0)
-ZONEOPS_CLIENT_IP_HEADER = os.environ.get("ZONEOPS_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+ZONEOPS_CLIENT_IP_HEADER = os.environ.get("ZONEOPS_CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
 # The audit chain's HMAC key: ZONEOPS_AUDIT_KEY, else a 0600 file (generated on first use) outside the DB.
 ZONEOPS_AUDIT_KEY = os.environ.get("ZONEOPS_AUDIT_KEY", "")
-ZONEOPS_AUDIT_KEY_FILE = Path(os.environ.get("ZONEOPS_AUDIT_KEY_FILE", HOME / "audit_key"))
-ZONEOPS_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("ZONEOPS_AUDIT_CHECKPOINT_DIR", HOME / "audit-checkpoints"))
+ZONEOPS_AUDIT_KEY_FILE = Path(os.environ.get("ZONEOPS_AUDIT_KEY_FILE") or HOME / "audit_key")
+ZONEOPS_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("ZONEOPS_AUDIT_CHECKPOINT_DIR") or HOME / "audit-checkpoints")
 ZONEOPS_AUDIT_CHECKPOINT_HOURS = _env_int("ZONEOPS_AUDIT_CHECKPOINT_HOURS", 1)
 # Tasks `zoneops worker` queues at start and then every N seconds (dotted path, seconds).
 ZONEOPS_PERIODIC_TASKS = [("zoneops.audit.tasks.write_audit_checkpoint", ZONEOPS_AUDIT_CHECKPOINT_HOURS * 3600)]
