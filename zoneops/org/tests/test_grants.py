@@ -62,7 +62,7 @@ def test_grant_page_shows_the_refusal(tree, security, client):
 @pytest.mark.django_db(transaction=True)
 def test_migration_merges_existing_duplicates():
     """Migrating back to before the fix, writing duplicates, and forward again keeps one grant of each."""
-    before, after = [("org", "0004_admin_roles_without_business_permissions")], [("org", "0005_grant_unique_nulls")]
+    before, after = [("org", "0004_admin_roles_without_business_permissions")], [("org", "0006_grant_unique_nulls")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
