@@ -31,7 +31,7 @@ from zoneops.org.services import person_set_password
 
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("dashboards:home")
     form = bootstrap(SignInForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +39,7 @@ def login_view(request):
         except SignInRefused as refused:
             form.add_error(None, refused.message)
         else:
-            return redirect(safe_next(request, "core:home"))
+            return redirect(safe_next(request, "dashboards:home"))
     return render(request, "accounts/login.html",
                   {"form": form, "expired": "expired" in request.GET, "next": request.GET.get("next", "")})
 
@@ -70,7 +70,7 @@ def password_change_view(request):
             update_session_auth_hash(request, request.user)
             session_register(request, request.user, only=True)
             messages.success(request, "密码已修改，其他设备上的登录和全部API令牌已失效。")
-            return redirect("core:home")
+            return redirect("dashboards:home")
     return render(request, "accounts/password_change.html", {"form": form, "title": "修改密码"})
 
 
