@@ -139,15 +139,9 @@ def sign_out(request, *, reason="auth.logout"):
     logout(request)
 
 
-class CurrentPasswordWrong(Exception):
-    def __init__(self, message, *, locked=False):
-        super().__init__(message)
-        self.message = message
-        self.locked = locked
-
-
 def check_current_password(request, password):
-    """The password page's "current password": a wrong one is audited and counts toward the lockout.
+    """The password page's "current password": a wrong one is audited and counts toward the lockout
+    (raises SignInRefused, ``locked=True`` once the account is locked and the session signed out).
 
     Otherwise a stolen session could guess the password (to reuse elsewhere) without limit.
     """
@@ -159,9 +153,9 @@ def check_current_password(request, password):
     _register_failure(person.username, actor.ip, actor)
     if locked_until(person.username, actor.ip):
         sign_out(request, reason="auth.logout_locked")
-        raise CurrentPasswordWrong(f"当前密码错误次数过多，账号已锁定{settings.ZONEOPS_LOCKOUT_MINUTES}分钟。",
+        raise SignInRefused(f"当前密码错误次数过多，账号已锁定{settings.ZONEOPS_LOCKOUT_MINUTES}分钟。",
                                    locked=True)
-    raise CurrentPasswordWrong("当前密码不正确。")
+    raise SignInRefused("当前密码不正确。")
 
 
 @transaction.atomic

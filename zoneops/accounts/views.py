@@ -11,7 +11,6 @@ from zoneops.accounts.forms import PasswordChangeForm, SignInForm, TokenForm
 from zoneops.accounts.models import ApiToken
 from zoneops.accounts.services import (
     TOKEN_ADMIN_PERMISSION,
-    CurrentPasswordWrong,
     SignInRefused,
     active_tokens,
     check_current_password,
@@ -60,7 +59,7 @@ def password_change_view(request):
             check_current_password(request, form.cleaned_data["old_password"])
             person_set_password(actor=Actor.from_request(request), person=request.user,
                                 password=form.cleaned_data["new_password"], must_change=False)
-        except CurrentPasswordWrong as wrong:
+        except SignInRefused as wrong:
             if wrong.locked:
                 messages.error(request, wrong.message)
                 return redirect("accounts:login")
