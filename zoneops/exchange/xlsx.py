@@ -328,6 +328,16 @@ def inspect_workbook(file, *, max_rows=None):
     return rows
 
 
+def sheet_rows(file):
+    """The most rows a sheet of ``file`` (a path or a binary file) holds, headers included, counted
+    without parsing; 0 when the file is unreadable or over a limit (read_workbook then says why)."""
+    try:
+        with _opened(file) as handle:
+            return inspect_workbook(handle)
+    except _Unreadable:
+        return 0
+
+
 def _check_directory(members):
     member_limit = settings.ZONEOPS_IMPORT_MAX_MEMBER_MB * MB
     if sum(info.file_size for info in members) > settings.ZONEOPS_IMPORT_MAX_INFLATED_MB * MB or any(

@@ -117,16 +117,17 @@ def _export_row(number, project):
 
 # --- Import ---------------------------------------------------------------------------------
 
-def import_ledger(file, *, actor, commit):
+def import_ledger(file, *, actor, commit, progress=None):
     """Check every row of a ledger file (a path or a binary file) and, when ``commit`` and every
     row passes, create the projects. Returns the DryRun; ``created`` is the number written.
+    ``progress(rows_read)`` is called while the file is read (a worker's job shows it).
 
     The database checks run again inside the write transaction, so a unit, person or project
     changed since the dry run cannot slip through.
     """
     if not actor.is_system and not has_permission(actor.person, "project.edit"):
         raise PermissionDenied("您无权导入项目。")
-    parsed = read_workbook(file, LAYOUT)
+    parsed = read_workbook(file, LAYOUT, progress=progress)
     result = _check(parsed, actor)
     if not commit or not result.ok:
         return result
