@@ -17,7 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, batch, **options):
         if not batch:
             threading.Thread(target=_schedule, name="zoneops-schedule", daemon=True).start()
-        call_command("db_worker", batch=batch)
+        if settings.TASKS_QUEUE == "rq":  # Redis (production): django-rq's worker runs the same tasks
+            call_command("rqworker", "default", burst=batch, job_class="django_tasks_rq.backend.Job")
+        else:
+            call_command("db_worker", batch=batch)
 
 
 def _schedule():
