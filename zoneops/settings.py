@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zoneops.demo",
     "zoneops.exchange",
     "zoneops.jobs",
+    "zoneops.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zoneops.navigation.navigation",
+                "zoneops.dashboards.navigation.navigation",
             ],
         },
     }
@@ -164,7 +165,7 @@ ZONEOPS_EMBEDDED_WORKER = _env_bool("ZONEOPS_EMBEDDED_WORKER", not PRODUCTION) a
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["zoneops.accounts.backends.PersonBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -6,7 +6,7 @@ from zoneops.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("zoneops.accounts.urls")),
-    path("", include("zoneops.core.urls")),
+    path("", include("zoneops.dashboards.urls")),
     path("org/", include("zoneops.org.urls")),
     path("audit/", include("zoneops.audit.urls")),
     path("projects/", include("zoneops.projects.urls")),

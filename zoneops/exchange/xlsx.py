@@ -29,7 +29,7 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from zoneops.core.export import plain_cell_value, xlsx_response
+from zoneops.core.export import plain_cell_value, write_xlsx, xlsx_response
 from zoneops.core.money import wan_to_yuan
 
 MB = 1024 * 1024
@@ -155,16 +155,26 @@ class Layout:
                 for _group, first, last in self._group_runs() if last > first]
 
 
+def _layout_options(layout):
+    return {
+        "header_rows": layout.header_rows(), "merges": layout.group_merges(row=2),
+        "column_formats": {index: column.number_format for index, column in enumerate(layout.columns)
+                           if column.number_format},
+        "column_widths": [column.width for column in layout.columns],
+        "freeze": f"{get_column_letter(layout.frozen_columns + 1)}{HEADER_ROWS + 1}",
+    }
+
+
+def write_layout(target, layout, *, title, rows, footer_rows=()):
+    """Write ``rows`` (lists of values in column order) in the layout to ``target``, a path or a
+    binary file; returns the number of data rows. ``rows`` may be a generator: it is consumed once."""
+    return write_xlsx(target, title=title, rows=rows, footer_rows=footer_rows, **_layout_options(layout))
+
+
 def layout_response(layout, *, filename, title, rows, footer_rows=()):
     """Stream ``rows`` (lists of values in column order) as a download in the layout."""
-    return xlsx_response(
-        filename=filename, title=title, header_rows=layout.header_rows(), rows=rows, footer_rows=footer_rows,
-        merges=layout.group_merges(row=2),
-        column_formats={index: column.number_format for index, column in enumerate(layout.columns)
-                        if column.number_format},
-        column_widths=[column.width for column in layout.columns],
-        freeze=f"{get_column_letter(layout.frozen_columns + 1)}{HEADER_ROWS + 1}",
-    )
+    return xlsx_response(filename=filename, title=title, rows=rows, footer_rows=footer_rows,
+                         **_layout_options(layout))
 
 
 # --- Reading --------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ def _upload(client, file, capture):
 
 
 def _rows(count, **changes):
-    unreferenced = {"包联领导": None, "项目专员": None}
-    return [ledger_row({"项目名称": f"新能源电池项目{n}", **unreferenced, **changes}) for n in range(count)]
+    unreferenced = {"包联领导": None, "项目专员": None, "阶段": "储备"}  # a township user may not set stages
+    return [ledger_row({"项目名称": f"新能源电池项目{n}"} | unreferenced | changes) for n in range(count)]
 
 
 def _work():
@@ -72,7 +72,7 @@ def test_a_large_file_is_checked_then_imported_in_the_worker(client, tree, setti
 def test_errors_of_a_large_file_are_listed_and_nothing_is_kept(client, tree, settings,
                                                                django_capture_on_commit_callbacks):
     client.force_login(township_user(tree))
-    rows = _rows(4) + [ledger_row({"项目名称": "坏行", "总投资": "十亿", "包联领导": None, "项目专员": None})]
+    rows = _rows(4) + _rows(1, 项目名称="坏行", 总投资="十亿")
     response = _upload(client, ledger_file(*rows), django_capture_on_commit_callbacks)
     _work()
     page = client.get(response["Location"]).content.decode()
