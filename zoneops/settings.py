@@ -147,8 +147,13 @@ CACHES = {
 _TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",  # production: Redis queues (pip install "zoneops[redis]")
 }
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("ZONEOPS_TASKS", "db")]}}
+TASKS_QUEUE = os.environ.get("ZONEOPS_TASKS", "db")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_QUEUE]}}
+if TASKS_QUEUE == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 
 # --- Uploaded files and background jobs -----------------------------------------------------
 # Spreadsheets are inspected before parsing: a file over any of these limits is refused unread.
@@ -165,6 +170,9 @@ ZONEOPS_PHOTO_MAX_PIXELS = _env_int("ZONEOPS_PHOTO_MAX_PIXELS", 50_000_000)
 ZONEOPS_PHOTO_MAX_PER_REPORT = _env_int("ZONEOPS_PHOTO_MAX_PER_REPORT", 12)
 # Files made by background jobs (我的下载) are deleted with their job after this many days.
 ZONEOPS_JOB_KEEP_DAYS = _env_int("ZONEOPS_JOB_KEEP_DAYS", 7)
+# `zoneops serve` starts one `zoneops worker` beside gunicorn (the embedded install); production runs
+# workers as their own processes and turns this off.
+ZONEOPS_EMBEDDED_WORKER = _env_bool("ZONEOPS_EMBEDDED_WORKER", not PRODUCTION) and TASKS_QUEUE == "db"
 
 # --- Accounts and security (等保2.0 level 3 defaults) -----------------------------------------
 AUTH_USER_MODEL = "org.Person"

@@ -146,9 +146,10 @@ def _export_row(number, row, labels):
 
 # --- Import ---------------------------------------------------------------------------------
 
-def import_ledger(file, *, actor, commit):
+def import_ledger(file, *, actor, commit, progress=None):
     """Check every row of a ledger file (a path or a binary file) and, when ``commit`` and every
     row passes, create the projects. Returns the DryRun; ``created`` is the number written.
+    ``progress(rows_read)`` is called while the file is read (a worker's job shows it).
 
     The rows are written by ``services.project_import``, the bulk-friendly ``project_create``: the
     same rules, permissions (project.edit on the 责任单位; project.stage for a row past 储备), stage
@@ -158,7 +159,7 @@ def import_ledger(file, *, actor, commit):
     """
     if not actor.is_system and not has_permission(actor.person, "project.edit"):
         raise PermissionDenied("您无权导入项目。")
-    parsed = read_workbook(file, LAYOUT)
+    parsed = read_workbook(file, LAYOUT, progress=progress)
     if not commit or not parsed.ok:
         return _check(parsed, actor, write=False)
     try:
