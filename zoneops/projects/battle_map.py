@@ -1,5 +1,6 @@
-"""挂图作战图 battle map pages: the projects as a Gantt of milestones with red/black flags, drawn on the
-server as SVG so that the screen, the browser's print and the A3 PDF show the same chart."""
+"""挂图作战图 battle map pages: the projects as a Gantt of milestones with red/black flags, laid out once
+(gantt.py) and drawn as SVG for the screen and the browser's print, and straight into the A3 PDF
+(battle_map_pdf.py), so that all three show the same chart."""
 
 from urllib.parse import quote
 
@@ -7,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -16,6 +16,7 @@ from zoneops.audit.services import audit_record
 from zoneops.core.forms import bootstrap
 from zoneops.org.scope import has_permission
 from zoneops.projects import selectors
+from zoneops.projects.battle_map_pdf import render_battle_map
 from zoneops.projects.filtersets import BattleMapFilterSet, project_filterset
 from zoneops.projects.gantt import build_chart, zh_date
 
@@ -50,15 +51,23 @@ def battle_map(request):
     return render(request, "projects/battle_map.html", _chart_context(request))
 
 
+def _subtitle(context):
+    outside = context["chart"].outside
+    text = context["filters_text"] or "全部在库项目"
+    return f"{text}；另有{outside}个节点在图示月份之外（已计入合计）" if outside else text
+
+
 @login_required
 @require_GET
 def battle_map_pdf(request):
     """The same chart on A3 landscape sheets for the meeting-room wall (挂图)."""
-    import weasyprint  # half a second to import: only processes that make PDFs pay for it
-
     context = _chart_context(request)
-    html = render_to_string("projects/battle_map_pdf.html", context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    now = timezone.localtime()
+    pdf = render_battle_map(
+        context["chart"], title=context["sheet_title"], subtitle=_subtitle(context),
+        truncated_to=context["limit"] if context["truncated"] else None,
+        footer=f"ZoneOps 开发区招商与项目建设指挥平台 · {request.user.unit.name} · {request.user.name} "
+               f"导出于 {now.year}年{now.month}月{now.day}日 {now:%H:%M}")
     chart = context["chart"]
     audit_record(Actor.from_request(request), "export", ("projects.battle_map", "", "挂图作战图"),
                  detail=f"导出A3 PDF，{chart.projects}个项目，{len(chart.sheets)}页。"

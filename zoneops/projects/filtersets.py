@@ -14,7 +14,7 @@ from django.db.models import Q
 from zoneops.core.errors import ValidationError
 from zoneops.core.industry import codes_under
 from zoneops.org.selectors import unit_list
-from zoneops.projects import selectors
+from zoneops.projects import figures, selectors
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, Level, Light, ReportStatus, Stage
 from zoneops.projects.forms import ProjectFilterForm
 from zoneops.projects.forms_battle_map import BattleMapFilterForm
@@ -30,6 +30,10 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -51,6 +55,14 @@ class ProjectFilterSet(django_filters.FilterSet):
     # Last: lights are derived per row, so this narrows what the other filters left.
     light = django_filters.ChoiceFilter(label="状态灯", choices=Light.choices, method="filter_light",
                                         empty_label="全部")
+    # A summary figure's drill-down (figures.ledger_rows), kept while the other filters change.
+    figure = django_filters.CharFilter(label="汇总口径", max_length=20, method="filter_by_figure",
+                                       widget=forms.HiddenInput)
+    period = django_filters.CharFilter(label="期间", max_length=12, method="filter_by_figure",
+                                       widget=forms.HiddenInput)
+    figure_unit = IntegerFilter(label="汇总单位", method="filter_by_figure", widget=forms.HiddenInput)
+
+    _DRILL_DOWN = ("figure", "period", "figure_unit")
 
     class Meta:
         model = Project
@@ -58,9 +70,38 @@ class ProjectFilterSet(django_filters.FilterSet):
         form = ProjectFilterForm
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
-        super().__init__(data, queryset, **kwargs)
+        # Always bound: with no parameters at all the ledger still leaves out terminated projects.
+        super().__init__({} if data is None else data, queryset, **kwargs)
         self.filters["unit"].queryset = unit_list(user=user, action="project.view").order_by("path")
         self.filters["leader"].queryset = selectors.project_leaders(user=user)
+        self.figure, self.figure_error = None, ""
+
+    def filter_queryset(self, queryset):
+        """The filters that cleaned, then the drill-down or the stock, then the light (it reads rows)."""
+        data = self.form.cleaned_data
+        for name, flt in self.filters.items():
+            if name in data and name != "light" and name not in self._DRILL_DOWN:
+                queryset = flt.filter(queryset, data[name])
+        queryset = self._drill_down(queryset, data)
+        if "light" in data:
+            queryset = self.filters["light"].filter(queryset, data["light"])
+        return queryset
+
+    def _drill_down(self, queryset, data):
+        """A summary figure's projects; without one the stock (终止 left out unless 阶段 asks for it).
+        A wrong figure or period gives no rows and ``figure_error``."""
+        code = data.get("figure") or ""
+        try:
+            rows = figures.ledger_rows(queryset, stage=data.get("stage") or "", figure=code,
+                                       period=data.get("period") or "", unit=data.get("figure_unit"))
+        except ValueError as error:
+            self.figure_error = str(error)
+            return queryset.none()
+        self.figure = figures.FIGURES_BY_CODE.get(code)
+        return rows
+
+    def filter_by_figure(self, queryset, name, value):  # applied together in _drill_down
+        return queryset
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__contains=value) | Q(enterprise__contains=value) | Q(code=value))
@@ -95,7 +136,9 @@ class ProjectFilterSet(django_filters.FilterSet):
             value = data.get(name)
             if value in (None, ""):
                 continue
-            if hasattr(flt, "extra") and "choices" in flt.extra:
+            if name == "figure":
+                value = getattr(figures.FIGURES_BY_CODE.get(value), "label", value)
+            elif hasattr(flt, "extra") and "choices" in flt.extra:
                 value = dict(flt.extra["choices"]).get(value, value)
             parts.append(f"{flt.label}：{value}")
         return "；".join(parts)
@@ -107,12 +150,6 @@ class BattleMapFilterSet(ProjectFilterSet):
     class Meta(ProjectFilterSet.Meta):
         form = BattleMapFilterForm
 
-    def filter_queryset(self, queryset):
-        for name in self.filters:  # the months are in cleaned_data too, but filter no rows
-            if name in self.form.cleaned_data:
-                queryset = self.filters[name].filter(queryset, self.form.cleaned_data[name])
-        return queryset
-
     def months(self):
         data = self._cleaned()
         return data.get("from"), data.get("to")
@@ -120,14 +157,17 @@ class BattleMapFilterSet(ProjectFilterSet):
 
 def project_filterset(data, *, user, today=None, filterset_class=ProjectFilterSet):
     """The ledger's FilterSet over the user's scoped projects (with their derived figures)."""
-    return filterset_class(data or None, queryset=selectors.project_queryset(user=user, today=today), user=user)
+    return filterset_class(data, queryset=selectors.project_queryset(user=user, today=today), user=user)
 
 
 def filtered_or_invalid(filterset):
     """The filtered queryset, or a ValidationError (422 in the API) carrying the form's errors."""
-    if filterset.is_bound and not filterset.is_valid():
+    if not filterset.is_valid():
         raise ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
-    return filterset.qs
+    queryset = filterset.qs
+    if filterset.figure_error:
+        raise ValidationError({"figure": [filterset.figure_error]})
+    return queryset
 
 
 class ReportFilterSet(django_filters.FilterSet):

@@ -3,16 +3,18 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils import timezone
 
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
-from zoneops.core.periods import parse_period
+from zoneops.core.models import TransitionRecord
+from zoneops.core.periods import is_backfill, parse_period, period_containing, window_closes
 from zoneops.org.models import Unit
-from zoneops.org.scope import has_permission, may_act_on, scope
-from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage
+from zoneops.org.scope import has_permission, may_act_on
+from zoneops.projects.choices import FILING_STAGES, STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage, StatsStatus
 from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
@@ -22,18 +24,18 @@ from zoneops.projects.models import (
     Project,
     ProjectRules,
     ReportPhoto,
-    StageChange,
     StatsInclusion,
     StatsQuarterTarget,
 )
-from zoneops.projects.photos import process_photo
+from zoneops.projects.photos import process_photos
+from zoneops.projects.stages import STAGE_MACHINE
 
 PROJECT_FIELDS = (
     "name", "code", "enterprise", "responsible_unit", "task_force", "leader", "commissioner", "industry",
     "build_nature", "is_national_key", "is_provincial_key", "is_city_key", "is_district_key",
     "total_investment", "year_plan_investment", "investment_before", "planned_start", "planned_completion",
     "location", "content", "expected_output", "expected_tax", "expected_jobs", "measures", "standard",
-    "reward_penalty",
+    "reward_penalty", "reporting_from",
 )
 IMPORT_REASON = "Excel导入"
 
@@ -53,7 +55,7 @@ def _allowed_units(actor, action, units):
     ids = {unit.pk for unit in units}
     if actor.is_system or not ids:
         return ids
-    return set(scope(Unit._base_manager.filter(pk__in=ids), actor.person, action).values_list("pk", flat=True))
+    return set(Unit.objects.restrict(actor.person, action).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _validate(project):
@@ -110,6 +112,8 @@ def project_create(*, actor, co_units=(), **fields):
     if unit is None:
         raise ValidationError({"responsible_unit": "请选择责任单位。"})
     _require(actor, "project.edit", unit, "您无权在该责任单位下录入项目。")
+    if fields.get("reporting_from") is None:
+        fields.pop("reporting_from", None)  # the model's default: the day it enters the ledger
     project = Project(created_by=actor.person, **fields)
     _validate(project)
     _refuse_duplicates(project)
@@ -142,11 +146,12 @@ class ProjectRowsInvalid(ValidationError):
 def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None):
     """Check new projects the way project_create and project_change_stage would, for many rows at
     once: known fields, project.edit on each 责任单位, the model's rules, the uniqueness rules, and for a
-    row past 储备 project.stage on its unit and the stage rules (the move from 储备 to that stage, with
-    ``reason``), which also fill its actual dates (actual_start …) as of ``effective_on`` (today).
+    row past 储备 the stage machine's move from 储备 to that stage (with ``reason``), with its
+    permission (project.stage) on the row's unit. The move fills the actual dates (actual_start …) as of
+    ``effective_on`` (today), as project_change_stage does.
 
-    Returns (projects, stage changes, {index: {field: [messages]}}); writes nothing. A few queries
-    whatever the number of rows.
+    Returns (projects, {index: transition} for the rows past 储备, {index: {field: [messages]}});
+    writes nothing. A few queries whatever the number of rows.
     """
     effective_on = effective_on or timezone.localdate()
     errors = {}
@@ -156,10 +161,7 @@ def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None
 
     units = {row.fields["responsible_unit"] for row in rows if row.fields.get("responsible_unit") is not None}
     may_edit = _allowed_units(actor, "project.edit", units)
-    may_stage = _allowed_units(actor, "project.stage", {
-        row.fields["responsible_unit"] for row in rows
-        if row.stage != Stage.RESERVE and row.fields.get("responsible_unit") is not None})
-    projects, history = [], []
+    projects, moves = [], {}
     for index, row in enumerate(rows):
         unknown = set(row.fields) - set(PROJECT_FIELDS)
         project = Project(created_by=actor.person, **{n: v for n, v in row.fields.items() if n not in unknown})
@@ -177,41 +179,57 @@ def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None
             for name, messages in error.message_dict.items():
                 for message in messages:
                     add_error(index, name, message)
-        if row.stage == Stage.RESERVE or unit is None:
-            continue
-        if unit.pk not in may_stage:
-            add_error(index, "stage", f"您无权直接录入“{Stage(row.stage).label}”阶段的项目（需要阶段变更权限），"
-                                      "请按“储备”录入，再由有权限的人员变更阶段。")
-            continue
-        try:
-            history.append(_apply_stage_change(actor, project, row.stage, reason, effective_on)[2])
-        except ValidationError as error:
-            for message in error.messages:
-                add_error(index, "stage", message)
+        if row.stage != Stage.RESERVE:
+            try:
+                moves[index] = _apply_stage_change(project, row.stage, reason, effective_on)[2]
+            except ValidationError as error:
+                for message in error.messages:
+                    add_error(index, "stage", message)
+    _authorize_moves(actor, projects, moves, add_error)
     _check_unique(projects, [row.label or f"第{index}个项目" for index, row in enumerate(rows, start=1)],
                   add_error)
-    return projects, history, errors
+    return projects, moves, errors
+
+
+def _authorize_moves(actor, projects, moves, add_error):
+    """STAGE_MACHINE.authorize for projects not yet saved: each transition's permission on the
+    project's 责任单位, one query per permission code."""
+    by_code = {}
+    for index, move in moves.items():
+        if move.permission is not None and projects[index].responsible_unit_id:
+            by_code.setdefault(move.permission, []).append(index)
+    for code, indexes in by_code.items():
+        allowed = _allowed_units(actor, code, {projects[index].responsible_unit for index in indexes})
+        for index in indexes:
+            if projects[index].responsible_unit_id not in allowed:
+                add_error(index, "stage", f"您无权直接录入“{STAGE_MACHINE.label(moves[index].target)}”阶段的项目"
+                                          "（需要阶段变更权限），请按“储备”录入，再由有权限的人员变更阶段。")
 
 
 @transaction.atomic
 def project_import(*, actor, rows, reason=IMPORT_REASON, effective_on=None):
     """Create many projects (an Excel import): project_import_check's rules, then bulk inserts of the
-    projects and their stage history (阶段变更) and one audit row, all or nothing.
+    projects, their stage history (the stage machine's history rows) and the 入库纳统 rows of those
+    already at 纳统 (as stats_follow_stage), and one audit row; all or nothing.
 
     Raises ProjectRowsInvalid (nothing written) when any row fails.
     """
-    projects, history, errors = project_import_check(actor=actor, rows=rows, reason=reason,
-                                                     effective_on=effective_on)
+    effective_on = effective_on or timezone.localdate()
+    projects, moves, errors = project_import_check(actor=actor, rows=rows, reason=reason, effective_on=effective_on)
     if errors:
         raise ProjectRowsInvalid(errors)
     Project.objects.bulk_create(projects, batch_size=500)
-    StageChange.objects.bulk_create(history, batch_size=1000)
+    TransitionRecord.objects.bulk_create(
+        [STAGE_MACHINE.history_row(projects[index], move, actor=actor, reason=reason, effective_on=effective_on)
+         for index, move in moves.items()], batch_size=1000)
+    included = StatsInclusion.objects.bulk_create(
+        [_included(project) for project in projects if _reached_stats(project)], batch_size=1000)
     stages = {}
     for project in projects:
         stages[project.stage] = stages.get(project.stage, 0) + 1
     audit_record(actor, "project.import", ("projects.project", "", "项目库Excel导入"),
                  changes={"count": len(projects), "ids": [project.pk for project in projects], "stages": stages,
-                          "stage_changes": len(history)},
+                          "stage_changes": len(moves), "stats_included": len(included)},
                  detail=f"导入项目{len(projects)}个")
     return projects
 
@@ -247,42 +265,21 @@ def _stage_index(stage):
 
 
 def check_stage_change(project, to_stage, reason):
-    """The stage rules. Returns the kind of move ("forward", "skip", "back", "side", "resume")."""
-    current = project.stage
-    if to_stage not in Stage.values:
-        raise ValidationError({"to_stage": "未知阶段。"})
-    if to_stage == current:
-        raise ValidationError({"to_stage": "项目已处于该阶段。"})
-    if current == Stage.CANCELLED:
-        raise ValidationError({"to_stage": "已终止的项目不能再变更阶段。"})
-    reason = (reason or "").strip()
-    if to_stage in (Stage.SUSPENDED, Stage.CANCELLED):
-        if not reason:
-            raise ValidationError({"reason": f"转为“{Stage(to_stage).label}”须说明原因。"})
-        return "side"
-    if current == Stage.SUSPENDED:
-        if not reason:
-            raise ValidationError({"reason": "停缓建项目恢复须说明原因。"})
-        return "resume"
-    step = _stage_index(to_stage) - _stage_index(current)
-    if step < 0:
-        if not reason:
-            raise ValidationError({"reason": "阶段回退须说明原因。"})
-        return "back"
-    if step > 1 and not reason:
-        skipped = "、".join(STAGE_ORDER[i].label for i in range(_stage_index(current) + 1, _stage_index(to_stage)))
-        raise ValidationError({"reason": f"跳过阶段（{skipped}）须说明原因。"})
-    return "forward" if step == 1 else "skip"
+    """The stage rules (``stages.STAGE_MACHINE``). Returns the kind of move
+    ("forward", "skip", "back", "side", "resume")."""
+    return STAGE_MACHINE.check(project.stage, to_stage, reason).kind
 
 
-def _apply_stage_change(actor, project, to_stage, reason, effective_on):
-    """The stage rules applied to ``project`` in memory: the new stage and its actual dates.
+def _apply_stage_change(project, to_stage, reason, effective_on):
+    """The stage machine's rules applied to ``project`` in memory: the new stage and its actual dates.
+    Who may take the transition is the caller's to check (``STAGE_MACHINE.authorize``, or per unit in bulk).
 
-    Returns (changed fields, the audit's changes, the unsaved StageChange row).
+    Returns (changed fields, the audit's changes, the transition).
     """
     if effective_on > timezone.localdate():
         raise ValidationError({"effective_on": "发生日期不能晚于今天。"})
-    move = check_stage_change(project, to_stage, reason)
+    transition = STAGE_MACHINE.check(project.stage, to_stage, reason)
+    move = transition.kind
     from_stage = project.stage
     changed = {"stage": [from_stage, to_stage]}
     fields = ["stage"]
@@ -305,9 +302,7 @@ def _apply_stage_change(actor, project, to_stage, reason, effective_on):
                 changed[field] = [getattr(project, field), None]
                 setattr(project, field, None)
                 fields.append(field)
-    history = StageChange(project=project, from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
-                          reason=(reason or "").strip(), changed_by=actor.person)
-    return fields, changed, history
+    return fields, changed, transition
 
 
 @transaction.atomic
@@ -319,10 +314,12 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
     _require(actor, "project.stage", project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     effective_on = effective_on or timezone.localdate()
-    fields, changed, history = _apply_stage_change(actor, project, to_stage, reason, effective_on)
+    fields, changed, transition = _apply_stage_change(project, to_stage, reason, effective_on)
+    STAGE_MACHINE.authorize(actor, transition, project)
     project.save_versioned(expected_version=None, fields=fields)
-    history.save()
-    audit_record(actor, "project.stage", project, changes=changed, detail=reason)
+    STAGE_MACHINE.record(project, transition, actor=actor, reason=reason, effective_on=effective_on,
+                         audit_action="project.stage", changes=changed)
+    stats_follow_stage(actor=actor, project=project)
     return project
 
 
@@ -383,16 +380,32 @@ def milestone_update(*, actor, milestone, planned_date=None, actual_date=None, n
 
 # --- Progress reports -------------------------------------------------------------------------
 
-def report_deadline(period_end, rules):
-    return period_end + timedelta(days=rules.report_window_days)
+def report_deadline(period, rules):
+    """The last day ``period`` can be filed on time under ``rules`` (the fill-in window)."""
+    return window_closes(period, rules.report_window_days)
+
+
+def first_report_period(project, rules):
+    """The project's first reporting period (起报期间): earlier periods are 补录, never late or missing."""
+    return period_containing(rules.report_frequency, project.reporting_from)
+
+
+def progress_report_submit(*, actor, project, photos=(), **fields):
+    """File (or re-file a returned) report for one period. Cumulative figures are derived elsewhere.
+
+    Photos are decoded and resized first, outside the transaction: on SQLite the transaction holds
+    the write lock from its first statement, and decoding takes seconds (docs/benchmarks.md).
+    """
+    _require(actor, "project.report", project, "您无权填报该项目的进度。")
+    processed = process_photos(list(photos))
+    return _progress_report_save(actor=actor, project=project, processed=processed, **fields)
 
 
 @transaction.atomic
-def progress_report_submit(*, actor, project, period_key, invested, progress_text, percent, workers=0,
-                           photos=(), expected_version=None):
-    """File (or re-file a returned) report for one period. Cumulative figures are derived elsewhere."""
+def _progress_report_save(*, actor, project, period_key, invested, progress_text, percent, workers=0,
+                          processed=(), expected_version=None):
     _require(actor, "project.report", project, "您无权填报该项目的进度。")
-    rules = ProjectRules.current()
+    rules = ProjectRules.for_unit(project.responsible_unit)
     try:
         period = parse_period(period_key)
     except ValueError as error:
@@ -402,16 +415,16 @@ def progress_report_submit(*, actor, project, period_key, invested, progress_tex
     today = timezone.localdate()
     if period.start > today:
         raise ValidationError({"period_key": "不能填报未来期间。"})
-    if project.stage not in {Stage.STARTED, Stage.IN_STATS, Stage.BUILDING, Stage.COMPLETED}:
+    if project.stage not in FILING_STAGES:
         raise ValidationError({"period_key": f"“{project.get_stage_display()}”阶段的项目不需要填报进度。"})
     if invested is None or invested < 0:
         raise ValidationError({"invested": "本期完成投资不能为负数。"})
-    processed = [process_photo(upload) for upload in photos]
     now = timezone.now()
+    backfill = is_backfill(period, first_report_period(project, rules))
     report = ProgressReport.objects.select_for_update().filter(project=project, period_key=period.key).first()
     fields = {"invested": invested, "progress_text": progress_text, "percent": percent, "workers": workers,
               "status": ReportStatus.SUBMITTED, "submitted_at": now, "submitted_by": actor.person,
-              "is_late": today > report_deadline(period.end, rules)}
+              "is_late": not backfill and today > report_deadline(period, rules), "is_backfill": backfill}
     if report is None:
         report = ProgressReport(project=project, period_key=period.key, period_start=period.start,
                                 period_end=period.end, **fields)
@@ -427,12 +440,16 @@ def progress_report_submit(*, actor, project, period_key, invested, progress_tex
             setattr(report, name, value)
         report.save_versioned(expected_version=expected_version, fields=list(fields))
         action = "report.resubmit"
+    if processed and report.photos.count() + len(processed) > settings.ZONEOPS_PHOTO_MAX_PER_REPORT:
+        raise ValidationError({"photos": f"每期填报最多{settings.ZONEOPS_PHOTO_MAX_PER_REPORT}张照片，"
+                                         f"已有{report.photos.count()}张。"})
     for content, taken_at, width, height in processed:
         photo = ReportPhoto(report=report, taken_at=taken_at, width=width, height=height)
         photo.image.save(content.name, content, save=False)
         photo.save()
     audit_record(actor, action, report, changes={"invested": invested, "percent": percent,
-                                                 "photos": len(processed), "late": fields["is_late"]})
+                                                 "photos": len(processed), "late": fields["is_late"],
+                                                 "backfill": backfill})
     return report
 
 
@@ -454,10 +471,67 @@ def progress_report_review(*, actor, report, accept, comment=""):
 
 # --- Statistics inclusion, approvals and rules ----------------------------------------------
 
+def _reached_stats(project):
+    """At or past 纳统 on the main line: the project carries its 纳统 date."""
+    return project.in_stats_on is not None
+
+
+def _included(project):
+    """A new 入库纳统 row for a project that has reached 纳统: 已入库 on its 纳统 date."""
+    day = project.in_stats_on
+    return StatsInclusion(project=project, planned_year=day.year, planned_quarter=(day.month - 1) // 3 + 1,
+                          status=StatsStatus.INCLUDED, included_on=day)
+
+
+def stats_follow_stage(*, actor, project):
+    """Keep the inclusion in line with the project's stage: 已入库 ⇔ the project has a 纳统 date, and
+    included_on = in_stats_on. Called by every write that moves either side."""
+    stats = StatsInclusion.objects.filter(project=project).first()
+    if _reached_stats(project):
+        if stats and stats.status == StatsStatus.INCLUDED and stats.included_on == project.in_stats_on:
+            return stats
+        stats = stats or _included(project)
+        before = [stats.status, stats.included_on]
+        stats.status, stats.included_on = StatsStatus.INCLUDED, project.in_stats_on
+    elif stats and stats.status == StatsStatus.INCLUDED:
+        before = [stats.status, stats.included_on]
+        stats.status, stats.included_on = StatsStatus.SUBMITTED, None
+    else:
+        return stats
+    stats.full_clean()
+    stats.save()
+    audit_record(actor, "stats.follow_stage", project,
+                 changes={"stats": [before, [stats.status, stats.included_on]]})
+    return stats
+
+
 @transaction.atomic
 def stats_inclusion_save(*, actor, project, planned_year, planned_quarter, status, documents, included_on=None,
                          note=""):
+    """Plan or record a project's 入库纳统. Marking it 已入库 brings the project to 纳统 on the inclusion date
+    (or moves its 纳统 date there); a project at or past 纳统 cannot be marked anything but 已入库."""
     _require(actor, "project.edit", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if status == StatsStatus.INCLUDED:
+        if not included_on:
+            raise ValidationError({"included_on": "已入库须填写入库日期。"})
+        if included_on > timezone.localdate():
+            raise ValidationError({"included_on": "入库日期不能晚于今天。"})
+        if project.stage in (Stage.CANCELLED, Stage.SUSPENDED) and not _reached_stats(project):
+            raise ValidationError({"status": f"“{project.get_stage_display()}”的项目不能登记入库。"})
+        if not _reached_stats(project) and _stage_index(project.stage) < _stage_index(Stage.IN_STATS):
+            project = project_change_stage(actor=actor, project=project, to_stage=Stage.IN_STATS,
+                                           reason="登记入库纳统", effective_on=included_on)
+        elif project.in_stats_on != included_on:
+            audit_record(actor, "project.in_stats_on", project, changes={"in_stats_on": [project.in_stats_on,
+                                                                                        included_on]})
+            project.in_stats_on = included_on
+            project.save_versioned(expected_version=None, fields=["in_stats_on"])
+    else:
+        if _reached_stats(project):
+            raise ValidationError({"status": f"项目已于{project.in_stats_on:%Y年%m月%d日}纳统，状态只能是“已入库”；"
+                                             "如确属误报，请先回退项目阶段。"})
+        included_on = None  # only an inclusion has a date
     stats, _ = StatsInclusion.objects.get_or_create(
         project=project, defaults={"planned_year": planned_year, "planned_quarter": planned_quarter})
     before = {"status": stats.status, "planned": f"{stats.planned_year}Q{stats.planned_quarter}"}
@@ -465,12 +539,11 @@ def stats_inclusion_save(*, actor, project, planned_year, planned_quarter, statu
     stats.documents = {name: bool(documents.get(name)) for name in stats.documents} | {
         name: bool(value) for name, value in documents.items() if name in stats.documents}
     stats.included_on, stats.note = included_on, note
-    if status == "included" and not included_on:
-        raise ValidationError({"included_on": "已入库须填写入库日期。"})
     stats.full_clean()
     stats.save()
     audit_record(actor, "stats.save", project, changes={"before": before, "status": status,
-                                                         "planned": f"{planned_year}Q{planned_quarter}"})
+                                                         "planned": f"{planned_year}Q{planned_quarter}",
+                                                         "included_on": included_on})
     return stats
 
 
@@ -481,9 +554,11 @@ def _require_rules(actor, message="您无权维护节点模板。"):
 
 
 @transaction.atomic
-def stats_target_save(*, actor, year, quarter, target_count):
+def stats_target_save(*, actor, unit, year, quarter, target_count):
+    """A unit's 开工纳统 target for a quarter (one per unit, year and quarter)."""
     _require_rules(actor, "您无权维护纳统计划。")
-    target, _ = StatsQuarterTarget.objects.update_or_create(year=year, quarter=quarter,
+    _require(actor, "project.rules", unit, "您无权为该单位设定纳统目标。")
+    target, _ = StatsQuarterTarget.objects.update_or_create(unit=unit, year=year, quarter=quarter,
                                                             defaults={"target_count": target_count})
     audit_record(actor, "stats.target", ("projects.statsquartertarget", target.pk, str(target)),
                  changes={"target_count": target_count})
@@ -505,10 +580,37 @@ def approval_save(*, actor, project, item=None, **fields):
     return item
 
 
+def may_edit_rules(actor, unit):
+    """``project.rules`` reaching ``unit``; the platform default (``unit=None``) needs it over every top unit."""
+    from zoneops.org.models import Unit
+
+    if unit is not None:
+        return may_act_on(actor, "project.rules", unit)
+    if actor.is_system:
+        return True
+    tops = Unit.objects.filter(parent__isnull=True)
+    return tops.restrict(actor.person, "project.rules").count() == tops.count()
+
+
+RULE_FIELDS = tuple(f.name for f in ProjectRules._meta.fields if f.name not in ("id", "unit"))
+
+
 @transaction.atomic
-def rules_update(*, actor, **fields):
-    _require_rules(actor, "您无权修改项目规则。")
-    rules = ProjectRules.current()
+def rules_update(*, actor, unit=None, **fields):
+    """Set the project rules of ``unit`` (None: the platform default). A unit without rules of its own
+    gets a row starting from what it inherits, so only what is changed differs from its parent's."""
+    if not may_edit_rules(actor, unit):
+        raise PermissionDenied("您无权修改该单位的项目规则。")
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(f"未知规则：{'、'.join(sorted(unknown))}。")
+    if unit is None:
+        rules = ProjectRules.current()
+    else:
+        rules = ProjectRules.objects.filter(unit=unit).first()
+        if rules is None:
+            inherited = ProjectRules.for_unit(unit)
+            rules = ProjectRules(unit=unit, **{name: getattr(inherited, name) for name in RULE_FIELDS})
     before = {name: getattr(rules, name) for name in fields}
     for name, value in fields.items():
         setattr(rules, name, value)
@@ -519,6 +621,16 @@ def rules_update(*, actor, **fields):
     return rules
 
 
+@transaction.atomic
+def rules_inherit(*, actor, unit):
+    """Drop ``unit``'s own rules: it follows its parent's (nearest ancestor's, or the default) again."""
+    if not may_edit_rules(actor, unit):
+        raise PermissionDenied("您无权修改该单位的项目规则。")
+    rules = ProjectRules.objects.filter(unit=unit).first()
+    if rules is not None:
+        audit_record(actor, "projects.rules_inherit", rules,
+                     changes={name: getattr(rules, name) for name in RULE_FIELDS})
+        rules.delete()
 
 
 # --- Milestone templates (rules of the zone, like ProjectRules) ----------------------------------

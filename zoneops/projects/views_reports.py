@@ -15,13 +15,13 @@ from zoneops.org.scope import has_permission, require_permission
 from zoneops.projects import selectors, services
 from zoneops.projects.filtersets import ReportFilterSet
 from zoneops.projects.forms import ReportForm, ReviewForm, recent_periods
-from zoneops.projects.models import ProgressReport, ProjectRules, ReportPhoto
+from zoneops.projects.models import ProgressReport, ReportPhoto
 
 
 @login_required
 def report_submit(request, pk):
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.report")
-    rules = ProjectRules.current()
+    rules = selectors.rules_for(project)
     periods = recent_periods(rules.report_frequency, timezone.localdate())
     form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods))
     if request.method == "POST" and form.is_valid():
@@ -33,7 +33,7 @@ def report_submit(request, pk):
             workers=data["workers"], photos=data["photos"],
             expected_version=existing.version if existing else None))
         if report:
-            note = "（逾期填报）" if report.is_late else ""
+            note = "（补录）" if report.is_backfill else "（逾期填报）" if report.is_late else ""
             messages.success(request, f"已提交{report.period_key}进度{note}。")
             return redirect(project)
     return render(request, "projects/report_form.html", {"form": form, "project": project,
@@ -43,8 +43,7 @@ def report_submit(request, pk):
 @login_required
 def report_photo(request, pk):
     """A site photo, served only to people whose scope reaches its project (photos are not public)."""
-    photos = ReportPhoto.objects.filter(report__in=selectors.report_rows(user=request.user))
-    photo = get_or_404(lambda **kw: photos.get(**kw), pk=pk)
+    photo = get_or_404(ReportPhoto.objects.restrict(request.user, "project.view").get, pk=pk)
     return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 

@@ -20,9 +20,10 @@ from zoneops.exchange.xlsx import MONEY_FORMAT, UNREADABLE
 from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects import selectors, services
-from zoneops.projects.choices import BuildNature, Stage
-from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
-from zoneops.projects.models import Project
+from zoneops.projects.choices import BuildNature, Stage, StatsStatus
+from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, write_ledger
+from zoneops.projects.models import Project, StatsInclusion
+from zoneops.projects.stages import stage_history
 from zoneops.projects.tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -51,8 +52,9 @@ def ledger(tree, people):
     started = services.project_change_stage(actor=SYSTEM, project=started, to_stage=Stage.STARTED, reason="补录",
                                   effective_on=date(2025, 12, 1))
     for period, wan in (("2025-12", 300), ("2026-10", 800)):
-        services.progress_report_submit(actor=SYSTEM, project=started, period_key=period,
-                                        invested=wan * YUAN_PER_WAN, progress_text="主体施工", percent=30)
+        report = services.progress_report_submit(actor=SYSTEM, project=started, period_key=period,
+                                                 invested=wan * YUAN_PER_WAN, progress_text="主体施工", percent=30)
+        services.progress_report_review(actor=SYSTEM, report=report, accept=True)
     reserve = ProjectFactory(name="智能装备产业园", enterprise="秦东装备有限公司", responsible_unit=tree.town_a,
                              total_investment=50_005_678, year_plan_investment=0)
     other = ProjectFactory(name="乙镇物流园", responsible_unit=tree.town_b, total_investment=3_000 * YUAN_PER_WAN)
@@ -156,6 +158,14 @@ class TestExport:
         assert sorted(Project.objects.values_list(*fields)) == before
 
 
+    def test_the_file_for_a_background_job_is_the_download(self, tree, ledger, tmp_path):
+        queryset = selectors.project_queryset(user=admin(tree))
+        assert write_ledger(queryset, tmp_path / "台账.xlsx") == 3
+        written = load_workbook(tmp_path / "台账.xlsx").active
+        downloaded = sheet_of(export_ledger(queryset))
+        assert [values(written, row) for row in range(1, 8)] == [values(downloaded, row) for row in range(1, 8)]
+        assert written.freeze_panes == "C4" and len(written.merged_cells.ranges) == 6
+
 class TestImport:
     def test_dry_run_writes_nothing_and_commit_writes_every_row_with_one_audit_row(self, tree, people):
         leader, commissioner = people
@@ -192,17 +202,21 @@ class TestImport:
         assert building.stage == Stage.BUILDING
         # as project_change_stage moving from 储备 over the stages in between
         assert (building.signed_on, building.actual_start, building.in_stats_on) == (today, today, today)
-        [change] = building.stage_changes.all()
-        assert (change.from_stage, change.to_stage, change.effective_on, change.reason, change.changed_by) == (
-            Stage.RESERVE, Stage.BUILDING, today, "Excel导入", office)
+        [change] = stage_history(building)
+        assert (change.from_state, change.to_state, change.kind, change.effective_on, change.reason, change.actor) == (
+            Stage.RESERVE, Stage.BUILDING, "skip", today, "Excel导入", office)
+        assert building.reporting_from == today  # owes reports from now on, not for the years before
+        assert building.stats.status == StatsStatus.INCLUDED and building.stats.included_on == today  # 已纳统
         reserve = Project.objects.get(name="储备项目")
-        assert reserve.stage == Stage.RESERVE and not reserve.stage_changes.exists() and reserve.signed_on is None
+        assert reserve.stage == Stage.RESERVE and stage_history(reserve) == [] and reserve.signed_on is None
         suspended = Project.objects.get(name="停建项目")
         assert suspended.stage == Stage.SUSPENDED and suspended.actual_start is None
-        assert suspended.stage_changes.get().to_stage == Stage.SUSPENDED
+        assert [row.to_state for row in stage_history(suspended)] == [Stage.SUSPENDED]
+        assert not StatsInclusion.objects.filter(project=suspended).exists()
         [audit] = AuditEntry.objects.filter(action="project.import")
         assert audit.changes["stages"] == {"building": 1, "reserve": 1, "suspended": 1}
-        assert audit.changes["stage_changes"] == 2 and audit.actor == office
+        assert audit.changes["stage_changes"] == 2 and audit.changes["stats_included"] == 1
+        assert audit.actor == office
 
     def test_a_township_without_the_stage_permission_cannot_import_at_building(self, tree, people):
         me = township_user(tree)  # project.edit, no project.stage
