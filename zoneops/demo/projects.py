@@ -142,7 +142,7 @@ def _create(actor, plan):
     # The demo's history was kept in ZoneOps from the start: it reports from its start, nothing is 补录.
     project = services.project_create(actor=actor, co_units=plan.co_units, reporting_from=dates.get("actual_start"),
                                       **plan.fields)
-    if steps:  # the stage reached and its dates, written with the history rows below (not as changes today)
+    if steps:  # the stage reached and its dates, as recorded history, not as changes made today
         Project.objects.filter(pk=project.pk).update(stage=steps[-1][0], **dates)
     history, previous = [], Stage.RESERVE
     for stage, day, reason in steps:

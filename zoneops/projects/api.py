@@ -151,7 +151,7 @@ class ProjectQuery(Schema):
     """The ledger page's filters (filtersets.ProjectFilterSet), by the same names."""
 
     q: str = Field("", max_length=50, description="项目名称、业主包含，或项目代码等于")
-    stage: str = Field("", max_length=12, description="阶段（不填时不含已终止项目）")
+    stage: str = Field("", max_length=12, description="阶段")
     unit: Id | None = Field(None, description="责任单位（含下级）")
     level: str = Field("", max_length=12, description="级别")
     industry: str = Field("", max_length=4, description="行业代码（门类字母或数字前缀）")
@@ -164,13 +164,17 @@ class ProjectQuery(Schema):
     leader_id: Id | None = Field(None, description="已弃用，同 leader", deprecated=True)
 
 
-def _filtered(request, query, today=None):
-    """The user's scoped projects through the ledger's FilterSet; a value it refuses is a 422."""
+def _query_data(query):
+    """The query as the ledger FilterSet's data (the deprecated ``unit_id``/``leader_id`` folded in)."""
     data = query.dict()
     data["unit"] = data["unit"] or data.pop("unit_id")
     data["leader"] = data["leader"] or data.pop("leader_id")
-    data = {name: value for name, value in data.items() if value not in (None, "")}
-    return filtered_or_invalid(project_filterset(data, user=request.user, today=today))
+    return {name: value for name, value in data.items() if value not in (None, "")}
+
+
+def _filtered(request, query, today=None):
+    """The user's scoped projects through the ledger's FilterSet; a value it refuses is a 422."""
+    return filtered_or_invalid(project_filterset(_query_data(query), user=request.user, today=today))
 
 
 def _industry(code):
@@ -201,7 +205,11 @@ class LightsPagination(BoundedPagination):
 @paginate(LightsPagination)
 def project_list(request, query: Query[ProjectQuery]):
     """Without ``figure``, terminated projects are left out unless ``stage=cancelled`` (as on the ledger page)."""
-    return _filtered(request, query).order_by("-updated_at", "pk")
+    filterset = project_filterset(_query_data(query), user=request.user)
+    rows = filtered_or_invalid(filterset)
+    if filterset.figure_error:
+        raise ValidationError({"figure": filterset.figure_error})
+    return rows.order_by("-updated_at", "pk")
 
 
 class PeriodOut(Schema):

@@ -32,10 +32,6 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
 
 
-class IntegerFilter(django_filters.Filter):
-    field_class = forms.IntegerField
-
-
 class ProjectFilterSet(django_filters.FilterSet):
     """项目库筛选: ``ProjectFilterSet(data, queryset=selectors.project_queryset(user=...), user=...)``.
 
@@ -55,14 +51,15 @@ class ProjectFilterSet(django_filters.FilterSet):
     # Last: lights are derived per row, so this narrows what the other filters left.
     light = django_filters.ChoiceFilter(label="状态灯", choices=Light.choices, method="filter_light",
                                         empty_label="全部")
-    # A summary figure's drill-down (figures.ledger_rows), kept while the other filters change.
-    figure = django_filters.CharFilter(label="汇总口径", max_length=20, method="filter_by_figure",
+    # A summary figure's drill-down (figures.py): the figure's own definition narrows the rows, so the
+    # ledger shows exactly the projects a figure counted; it survives changing the other filters.
+    figure = django_filters.CharFilter(label="统计口径", max_length=20, method="filter_drill_down",
                                        widget=forms.HiddenInput)
-    period = django_filters.CharFilter(label="期间", max_length=12, method="filter_by_figure",
+    period = django_filters.CharFilter(label="期间", max_length=12, method="filter_drill_down",
                                        widget=forms.HiddenInput)
-    figure_unit = IntegerFilter(label="汇总单位", method="filter_by_figure", widget=forms.HiddenInput)
+    figure_unit = django_filters.NumberFilter(label="口径单位", method="filter_drill_down", widget=forms.HiddenInput)
 
-    _DRILL_DOWN = ("figure", "period", "figure_unit")
+    DRILL_DOWN = ("figure", "period", "figure_unit")
 
     class Meta:
         model = Project
@@ -70,38 +67,24 @@ class ProjectFilterSet(django_filters.FilterSet):
         form = ProjectFilterForm
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
-        # Always bound: with no parameters at all the ledger still leaves out terminated projects.
-        super().__init__({} if data is None else data, queryset, **kwargs)
+        super().__init__(data, queryset, **kwargs)
+        self.figure, self.figure_error = None, ""  # set by filter_queryset on a drill-down
         self.filters["unit"].queryset = unit_list(user=user, action="project.view").order_by("path")
         self.filters["leader"].queryset = selectors.project_leaders(user=user)
-        self.figure, self.figure_error = None, ""
 
     def filter_queryset(self, queryset):
-        """The filters that cleaned, then the drill-down or the stock, then the light (it reads rows)."""
+        """The filters in order, the drill-down (or the stock rule: 终止 only when asked for) before the
+        light, which is computed per row over what is left."""
         data = self.form.cleaned_data
         for name, flt in self.filters.items():
-            if name in data and name != "light" and name not in self._DRILL_DOWN:
+            if name not in self.DRILL_DOWN and name != "light" and name in data:
                 queryset = flt.filter(queryset, data[name])
-        queryset = self._drill_down(queryset, data)
-        if "light" in data:
-            queryset = self.filters["light"].filter(queryset, data["light"])
-        return queryset
+        queryset, self.figure, self.figure_error = figures.ledger_rows_for(
+            queryset, {name: data.get(name) for name in self.DRILL_DOWN}, stage=data.get("stage") or "")
+        return self.filters["light"].filter(queryset, data.get("light"))
 
-    def _drill_down(self, queryset, data):
-        """A summary figure's projects; without one the stock (终止 left out unless 阶段 asks for it).
-        A wrong figure or period gives no rows and ``figure_error``."""
-        code = data.get("figure") or ""
-        try:
-            rows = figures.ledger_rows(queryset, stage=data.get("stage") or "", figure=code,
-                                       period=data.get("period") or "", unit=data.get("figure_unit"))
-        except ValueError as error:
-            self.figure_error = str(error)
-            return queryset.none()
-        self.figure = figures.FIGURES_BY_CODE.get(code)
-        return rows
-
-    def filter_by_figure(self, queryset, name, value):  # applied together in _drill_down
-        return queryset
+    def filter_drill_down(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__contains=value) | Q(enterprise__contains=value) | Q(code=value))
@@ -136,9 +119,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             value = data.get(name)
             if value in (None, ""):
                 continue
-            if name == "figure":
-                value = getattr(figures.FIGURES_BY_CODE.get(value), "label", value)
-            elif hasattr(flt, "extra") and "choices" in flt.extra:
+            if hasattr(flt, "extra") and "choices" in flt.extra:
                 value = dict(flt.extra["choices"]).get(value, value)
             parts.append(f"{flt.label}：{value}")
         return "；".join(parts)
@@ -157,17 +138,15 @@ class BattleMapFilterSet(ProjectFilterSet):
 
 def project_filterset(data, *, user, today=None, filterset_class=ProjectFilterSet):
     """The ledger's FilterSet over the user's scoped projects (with their derived figures)."""
-    return filterset_class(data, queryset=selectors.project_queryset(user=user, today=today), user=user)
+    # Always bound (an empty query too), so the stock rule and the drill-down run for every request.
+    return filterset_class(data or {}, queryset=selectors.project_queryset(user=user, today=today), user=user)
 
 
 def filtered_or_invalid(filterset):
     """The filtered queryset, or a ValidationError (422 in the API) carrying the form's errors."""
-    if not filterset.is_valid():
+    if filterset.is_bound and not filterset.is_valid():
         raise ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
-    queryset = filterset.qs
-    if filterset.figure_error:
-        raise ValidationError({"figure": [filterset.figure_error]})
-    return queryset
+    return filterset.qs
 
 
 class ReportFilterSet(django_filters.FilterSet):

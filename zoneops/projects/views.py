@@ -68,9 +68,8 @@ def project_list(request):
     return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库",
                          filter_form=bootstrap(filterset.form),
                          template="projects/list.html", prepare=_decorate,
-                         context={"can_edit": has_permission(request.user, "project.edit"),
-                                  "figure": filterset.figure, "figure_error": filterset.figure_error,
-                                  "period_key": request.GET.get("period", ""),
+                         context={"can_edit": has_permission(request.user, "project.edit"), "figure": filterset.figure,
+                                  "figure_error": filterset.figure_error, "period_key": request.GET.get("period", ""),
                                   "footer": figures.ledger_footer(queryset)})
 
 
