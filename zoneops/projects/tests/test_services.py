@@ -153,13 +153,13 @@ class TestImportService:
         township = PersonFactory(unit=tree.town_a)
         grant(township, "township", scope=Scope.UNIT)
         actor = Actor(person=township)
-        projects, history, errors = services.project_import_check(actor=actor, rows=[
+        projects, moves, errors = services.project_import_check(actor=actor, rows=[
             self.row(tree), self.row(tree, name="乙镇的", responsible_unit=tree.town_b),
             self.row(tree, name="开工的", stage=Stage.STARTED)])
         assert errors == {1: {"responsible_unit": ["您无权在该责任单位下录入项目。"]},
                           2: {"stage": ["您无权直接录入“开工”阶段的项目（需要阶段变更权限），请按“储备”录入，"
                                         "再由有权限的人员变更阶段。"]}}
-        assert history == [] and len(projects) == 3
+        assert list(moves) == [2] and len(projects) == 3
 
     def test_queries_do_not_grow_with_the_rows(self, tree):
         office = PersonFactory(unit=tree.zone)
