@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from zoneops.audit.context import Actor
 from zoneops.audit.services import audit_record
-from zoneops.core.models import IndustryCode
+from zoneops.core.models import IndustryCode, TransitionRecord
 from zoneops.core.workdays import add_workdays
+from zoneops.core.workflow import Transition
 from zoneops.demo import project_catalog as catalog
 from zoneops.demo.project_plans import SEED, STAGE_COUNTS, STATS_TARGETS, plan_projects, progress_text
 from zoneops.org import services as org_services
@@ -32,9 +33,9 @@ from zoneops.projects.models import (
     ProgressReport,
     Project,
     ProjectRules,
-    StageChange,
     StatsInclusion,
 )
+from zoneops.projects.stages import STAGE_MACHINE
 from zoneops.projects.templates_seed import INDUSTRIAL, INFRASTRUCTURE, seed_milestone_templates
 
 
@@ -108,7 +109,7 @@ def _approval_rows(rng, plan, project, demo, today):
 def _stats_row(rng, plan, project, today):
     """入库纳统: included once in statistics; started projects on their way in; the next ones planned."""
     names = STATS_DOCUMENTS
-    if project.in_stats_on and project.in_stats_on.year >= today.year - 1:
+    if project.in_stats_on:  # an inclusion and the stage never disagree
         quarter = (project.in_stats_on.month - 1) // 3 + 1
         return StatsInclusion(project=project, planned_year=project.in_stats_on.year, planned_quarter=quarter,
                               status=StatsStatus.INCLUDED, documents=dict.fromkeys(names, True),
@@ -137,17 +138,18 @@ def _create(actor, plan):
     load time; the history rows say the same.
     """
     steps = [step for step in plan.stage_path if step[0] in STAGE_ORDER]
-    project = services.project_create(actor=actor, co_units=plan.co_units, stage=steps[-1][0] if steps else
-                                       Stage.RESERVE, **plan.fields)
     dates = {STAGE_DATE_FIELD[stage]: day for stage, day, _reason in steps if stage in STAGE_DATE_FIELD}
-    if dates:
-        Project.objects.filter(pk=project.pk).update(**dates)
+    # The demo's history was kept in ZoneOps from the start: it reports from its start, nothing is 补录.
+    project = services.project_create(actor=actor, co_units=plan.co_units, reporting_from=dates.get("actual_start"),
+                                      **plan.fields)
+    if steps:  # the stage reached and its dates, as recorded history, not as changes made today
+        Project.objects.filter(pk=project.pk).update(stage=steps[-1][0], **dates)
     history, previous = [], Stage.RESERVE
     for stage, day, reason in steps:
-        history.append(StageChange(project=project, from_stage=previous, to_stage=stage, effective_on=day,
-                                   reason=reason))
+        move = STAGE_MACHINE.find(previous, stage) or Transition(previous, stage)
+        history.append(STAGE_MACHINE.history_row(project, move, reason=reason, effective_on=day))
         previous = stage
-    StageChange.objects.bulk_create(history)
+    TransitionRecord.objects.bulk_create(history)
     for stage, day, reason in plan.stage_path[len(steps):]:
         project = services.project_change_stage(actor=actor, project=project, to_stage=stage, reason=reason,
                                                 effective_on=day)
@@ -186,9 +188,13 @@ def build_demo_projects(today=None):
     Milestone.objects.bulk_create(milestones, batch_size=500)
     ProgressReport.objects.bulk_create(reports, batch_size=500)
     ApprovalItem.objects.bulk_create(approvals, batch_size=500)
-    StatsInclusion.objects.bulk_create(stats, batch_size=500)
+    # Projects moved off the main line by the stage service already have their inclusion.
+    done = set(StatsInclusion.objects.filter(project__in=[row.project for row in stats])
+               .values_list("project_id", flat=True))
+    StatsInclusion.objects.bulk_create([row for row in stats if row.project_id not in done], batch_size=500)
+    zone = Unit.objects.get(code="wn-jkq")
     for quarter, count in enumerate(STATS_TARGETS, start=1):
-        services.stats_target_save(actor=actor, year=today.year, quarter=quarter, target_count=count)
+        services.stats_target_save(actor=actor, unit=zone, year=today.year, quarter=quarter, target_count=count)
     created = sum(STAGE_COUNTS.values())
     audit_record(actor, "demo.projects", ("projects.project", "", "演示项目"), changes={
         "projects": created, "milestones": len(milestones), "reports": len(reports),

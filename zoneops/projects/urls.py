@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zoneops.projects import battle_map, views, views_exchange, views_reports, views_settings
+from zoneops.projects import battle_map, views, views_exchange, views_reports, views_settings, views_summary
 
 app_name = "projects"
 urlpatterns = [
@@ -21,7 +21,7 @@ urlpatterns = [
     path("rules/", views_settings.rules_edit, name="rules"),
     path("templates/", views_settings.milestone_templates, name="templates"),
     path("templates/<int:pk>/", views_settings.milestone_templates, name="template_edit"),
-    path("summary/", views.ledger_summary_view, name="summary"),
+    path("summary/", views_summary.summary, name="summary"),
     path("export.xlsx", views_exchange.ledger_export, name="export"),
     path("import/", views_exchange.ledger_import, name="import"),
     path("battle-map/", battle_map.battle_map, name="battle_map"),

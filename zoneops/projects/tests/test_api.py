@@ -8,6 +8,7 @@ import pytest
 from zoneops.audit.context import Actor
 from zoneops.core.money import YUAN_PER_WAN
 from zoneops.projects import services
+from zoneops.projects.models import ProgressReport
 from zoneops.projects.tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -79,9 +80,13 @@ def test_progress_submit_derives_cumulative(client, world):
     first = client.post(url, {"period_key": "2026-09", "invested": 300 * YUAN_PER_WAN, "percent": 20,
                               "progress_text": "基础施工"}, content_type=JSON)
     assert first.status_code == 201 and first.json()["is_late"] is True
+    services.progress_report_review(actor=Actor.system(), report=ProgressReport.objects.get(pk=first.json()["id"]),
+                                    accept=True)
     second = client.post(url, {"period_key": "2026-10", "invested": 200 * YUAN_PER_WAN, "percent": 30,
                                "progress_text": "主体施工"}, content_type=JSON)
-    assert second.json()["cumulative"] == 500 * YUAN_PER_WAN
+    assert second.json()["cumulative"] == 300 * YUAN_PER_WAN  # the new report counts once it is accepted
+    services.progress_report_review(actor=Actor.system(), report=ProgressReport.objects.get(pk=second.json()["id"]),
+                                    accept=True)
     bad = client.post(url, {"period_key": "2026-13", "invested": 1, "percent": 1, "progress_text": "x"},
                       content_type=JSON)
     assert bad.status_code == 422 and "period_key" in bad.json()["errors"]
