@@ -99,7 +99,7 @@ class TestWhoMayTake:
 class TestHistoryAndAudit:
     def test_apply_writes_the_state_one_history_row_and_one_audit_row(self, monkeypatch):
         written = []
-        monkeypatch.setattr(hooks, "_audit_writers", [lambda *args, **kwargs: written.append((args, kwargs))])
+        monkeypatch.setattr(hooks.audit_record, "_function", lambda *args, **kwargs: written.append((args, kwargs)))
         day = CalendarDay.objects.create(date=date(2031, 5, 6), kind="draft")
         flow = machine()
         actor = Who("科员", {"flow.move"})
@@ -118,17 +118,17 @@ class TestHistoryAndAudit:
         assert (labelled.from_label, labelled.to_label) == ("草稿", "已核")
 
     def test_a_refused_transition_changes_and_records_nothing(self, monkeypatch):
-        monkeypatch.setattr(hooks, "_audit_writers", [lambda *args, **kwargs: None])
+        monkeypatch.setattr(hooks.audit_record, "_function", lambda *args, **kwargs: None)
         day = CalendarDay.objects.create(date=date(2031, 5, 6), kind="draft")
         with pytest.raises(PermissionDenied):
             machine().apply(day, "filed", actor=Who("访客"), state_field="kind")
         day.refresh_from_db()
         assert day.kind == "draft" and not TransitionRecord.objects.exists()
 
-    def test_the_real_audit_writer_is_registered_and_nothing_runs_unaudited(self, monkeypatch):
-        from zoneops.audit.services import audit_record
-
-        assert hooks.audit_record._function is audit_record
+    def test_a_transition_never_goes_unaudited(self, monkeypatch):
         monkeypatch.setattr(hooks.audit_record, "_function", None)
+        day = CalendarDay.objects.create(date=date(2031, 5, 6), kind="draft")
         with pytest.raises(ImproperlyConfigured):
-            hooks.audit_record(Who("科员"), "x.y")
+            machine().apply(day, "filed", actor=Who("科员", {"flow.move"}), state_field="kind")
+        day.refresh_from_db()
+        assert day.kind == "draft" and not TransitionRecord.objects.exists()

@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("projects", "0005_ledger_order_index"), ("core", "0003_transition_history")]
-AFTER = [("projects", "0006_rules_per_unit_backfill_stage_history")]
+BEFORE = [("projects", "0006_period_figures_and_unit_targets"), ("core", "0003_transition_history")]
+AFTER = [("projects", "0007_rules_per_unit_backfill_stage_history")]
 
 
 def _migrate(targets):
