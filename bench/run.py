@@ -114,7 +114,7 @@ class Reads:
         return self.user
 
     def ledger_page(self, size=PAGE):
-        queryset = selectors.project_list(user=self._fresh_user(), today=self.today).order_by("-updated_at", "pk")
+        queryset = selectors.project_queryset(user=self._fresh_user(), today=self.today).order_by("-updated_at", "pk")
         page = selectors.with_lights(list(queryset[:size]), self.today)
         return queryset.count(), [_figures(project) for project in page]
 
@@ -138,7 +138,8 @@ class Reads:
         return _raw_figures(project), [r[0] for r in reports], [m[0] for m in milestones]
 
     def battle_map(self, limit=selectors.BATTLE_MAP_LIMIT):
-        rows = selectors.battle_map_rows(user=self._fresh_user(), limit=limit, today=self.today)
+        queryset = selectors.project_queryset(user=self._fresh_user(), today=self.today)
+        rows = selectors.battle_map_rows(queryset=queryset, limit=limit, today=self.today)
         return [(*_figures(p), [m.pk for m in p.milestones.all()]) for p in rows]
 
     def battle_map_sql(self, limit=selectors.BATTLE_MAP_LIMIT):

@@ -140,10 +140,10 @@ def _create(actor, plan):
     steps = [step for step in plan.stage_path if step[0] in STAGE_ORDER]
     dates = {STAGE_DATE_FIELD[stage]: day for stage, day, _reason in steps if stage in STAGE_DATE_FIELD}
     # The demo's history was kept in ZoneOps from the start: it reports from its start, nothing is 补录.
-    project = services.project_create(actor=actor, co_units=plan.co_units, stage=steps[-1][0] if steps else
-                                       Stage.RESERVE, reporting_from=dates.get("actual_start"), **plan.fields)
-    if dates:
-        Project.objects.filter(pk=project.pk).update(**dates)
+    project = services.project_create(actor=actor, co_units=plan.co_units, reporting_from=dates.get("actual_start"),
+                                      **plan.fields)
+    if steps:  # the stage reached and its dates, as recorded history, not as changes made today
+        Project.objects.filter(pk=project.pk).update(stage=steps[-1][0], **dates)
     history, previous = [], Stage.RESERVE
     for stage, day, reason in steps:
         move = STAGE_MACHINE.find(previous, stage) or Transition(previous, stage)

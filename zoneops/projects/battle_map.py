@@ -15,53 +15,32 @@ from zoneops.audit.context import Actor
 from zoneops.audit.services import audit_record
 from zoneops.core.forms import bootstrap
 from zoneops.org.scope import has_permission
-from zoneops.org.selectors import unit_list
 from zoneops.projects import selectors
 from zoneops.projects.battle_map_pdf import render_battle_map
-from zoneops.projects.choices import Level, Stage
-from zoneops.projects.forms_battle_map import BattleMapFilterForm
+from zoneops.projects.filtersets import BattleMapFilterSet, project_filterset
 from zoneops.projects.gantt import build_chart, zh_date
 
 PERMISSION = "project.view"
 
 
-def _filters_text(values):
-    """The filters in words, for the sheet's subtitle and the audit row."""
-    parts = [
-        values["unit"] and f"责任单位：{values['unit'].name}（含下级）",
-        values["level"] and f"级别：{Level(values['level']).label}",
-        values["stage"] and f"阶段：{Stage(values['stage']).label}",
-        values["industry"] and f"行业：{values['industry']}",
-        values["leader"] and f"包联领导：{values['leader'].name}",
-    ]
-    return "；".join(part for part in parts if part)
-
-
 def _chart_context(request):
     if not has_permission(request.user, PERMISSION):
         raise PermissionDenied
-    form = bootstrap(BattleMapFilterForm(
-        request.GET or None,
-        units=unit_list(user=request.user, action=PERMISSION).order_by("path"),
-        leaders=selectors.project_leaders(user=request.user),
-    ))
-    values = form.filter_values()
-    filters = selectors.ProjectFilters(unit=values["unit"], level=values["level"], stage=values["stage"],
-                                       industry=values["industry"], leader=values["leader"])
     today = timezone.localdate()
+    filterset = project_filterset(request.GET, user=request.user, today=today, filterset_class=BattleMapFilterSet)
+    start, end = filterset.months()
     # One row more than shown tells whether the list was cut.
-    projects = selectors.battle_map_rows(user=request.user, filters=filters, limit=selectors.BATTLE_MAP_LIMIT + 1,
-                                         today=today)
+    projects = selectors.battle_map_rows(queryset=filterset.qs, limit=selectors.BATTLE_MAP_LIMIT + 1, today=today)
     truncated = len(projects) > selectors.BATTLE_MAP_LIMIT
     projects = projects[:selectors.BATTLE_MAP_LIMIT]
     return {
         "title": "挂图作战",
         "sheet_title": f"重点项目挂图作战图（{zh_date(today)}）",
-        "form": form,
-        "chart": build_chart(projects, today, start=values["from"], end=values["to"]),
+        "form": bootstrap(filterset.form),
+        "chart": build_chart(projects, today, start=start, end=end),
         "truncated": truncated,
         "limit": selectors.BATTLE_MAP_LIMIT,
-        "filters_text": _filters_text(values),
+        "filters_text": filterset.describe(),
         "query": request.GET.urlencode(),
     }
 

@@ -191,6 +191,8 @@ class Project(VersionedModel):
 
     def clean(self):
         errors = {}
+        if self.total_investment is not None and self.total_investment < 0:  # the check constraint, in words
+            errors["total_investment"] = "总投资不能为负数。"
         if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
             errors["planned_completion"] = "计划竣工日期不能早于计划开工日期。"
         if self.year_plan_investment and self.total_investment is not None \

@@ -7,23 +7,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zoneops.core.industry import codes_under
 from zoneops.core.periods import missing_periods, period_containing
-from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, UNJUDGED_STAGES, Light, ReportStatus, Stage
+from zoneops.projects.choices import REPORTING_STAGES, UNJUDGED_STAGES, Light, ReportStatus, Stage
 from zoneops.projects.figures import COUNTED_REPORTS, stock
 from zoneops.projects.flags import black_flag_condition
 from zoneops.projects.models import Milestone, ProgressReport, Project, ProjectRules
-
-
-@dataclass(frozen=True)
-class ProjectFilters:
-    q: str = ""
-    stage: str = ""
-    unit: object = None  # a Unit: the unit and everything below it
-    level: str = ""
-    industry: str = ""  # a GB/T 4754 code prefix (门类 letter or digits)
-    leader: object = None
-    light: str = ""
 
 
 def _sum_reports(condition=None):
@@ -54,26 +42,6 @@ def project_queryset(*, user, action="project.view", today=None):
             black_flags=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         )
     )
-
-
-def project_list(*, user, filters=ProjectFilters(), today=None):
-    return _filtered(project_queryset(user=user, today=today), filters)
-
-
-def _filtered(qs, filters):
-    if filters.q:
-        qs = qs.filter(Q(name__contains=filters.q) | Q(enterprise__contains=filters.q) | Q(code=filters.q))
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
-    if filters.unit is not None:
-        qs = qs.filter(responsible_unit__path__startswith=filters.unit.path)
-    if filters.level in LEVEL_FIELDS_BY_CODE:
-        qs = qs.filter(**{LEVEL_FIELDS_BY_CODE[filters.level]: True})
-    if filters.industry:
-        qs = qs.filter(industry_id__in=codes_under(filters.industry))
-    if filters.leader is not None:
-        qs = qs.filter(leader=filters.leader)
-    return qs
 
 
 def project_leaders(*, user):
@@ -198,12 +166,15 @@ def with_lights(projects, today=None):
 BATTLE_MAP_LIMIT = 300
 
 
-def battle_map_rows(*, user, filters=ProjectFilters(), limit=BATTLE_MAP_LIMIT, today=None):
-    """Projects with their milestones for the Gantt: two queries whatever the number of rows."""
+def battle_map_rows(*, queryset, limit=BATTLE_MAP_LIMIT, today=None):
+    """Projects with their milestones for the Gantt: two queries whatever the number of rows.
+
+    ``queryset`` is the ledger's, scoped and filtered (``filtersets.ProjectFilterSet``).
+    """
     from django.db.models import Prefetch
 
     projects = list(
-        project_list(user=user, filters=filters, today=today)
+        queryset
         .exclude(stage=Stage.CANCELLED)
         .order_by("responsible_unit__path", "planned_start", "pk")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("seq")))[:limit]
@@ -223,11 +194,11 @@ def headline_figures(*, user):
     )
 
 
-def ledger_summary(*, user, filters=ProjectFilters()):
+def ledger_summary(*, user):
     """Counts and money by responsible unit and stage, aggregated by the database."""
     # From the plain scoped table: the list's per-row annotations have no place in a GROUP BY.
     rows = (
-        _filtered(Project.objects.restrict(user, "project.view"), filters).order_by()
+        Project.objects.restrict(user, "project.view").order_by()
         .values("responsible_unit__name", "responsible_unit__path", "stage")
         .annotate(count=Count("pk"), total_investment=Sum("total_investment"),
                   year_plan=Sum("year_plan_investment"))
@@ -338,16 +309,10 @@ def stats_rows(*, user, year):
             .select_related("project", "project__responsible_unit").order_by("planned_quarter", "project__name"))
 
 
-def report_rows(*, user, period_key="", status="", late=None):
-    qs = ProgressReport.objects.restrict(user, "project.view").select_related(
+def report_rows(*, user):
+    """Scoped progress reports; the report list narrows them with ``filtersets.ReportFilterSet``."""
+    return ProgressReport.objects.restrict(user, "project.view").select_related(
         "project", "project__responsible_unit", "submitted_by")
-    if period_key:
-        qs = qs.filter(period_key=period_key)
-    if status:
-        qs = qs.filter(status=status)
-    if late is not None:
-        qs = qs.filter(is_late=late)
-    return qs
 
 
 def projects_missing_reports(*, user, today=None):

@@ -18,11 +18,11 @@ from zoneops.org.scope import has_permission, may_act_on, require_permission
 from zoneops.org.selectors import unit_list
 from zoneops.projects import figures, selectors, services
 from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
+from zoneops.projects.filtersets import project_filterset
 from zoneops.projects.forms import (
     ApprovalForm,
     MilestoneAddForm,
     MilestoneUpdateForm,
-    ProjectFilterForm,
     ProjectForm,
     StageForm,
     StatsForm,
@@ -60,33 +60,16 @@ def _decorate(projects):
     return projects
 
 
-def _filters(form):
-    data = form.cleaned_data if form.is_valid() else {}
-    return selectors.ProjectFilters(q=data.get("q", ""), stage=data.get("stage", ""), unit=data.get("unit"),
-                                    level=data.get("level", ""), industry=data.get("industry", ""))
-
-
-def _light_filter(form, queryset):
-    """Lights are derived per row; filtering by light narrows in Python over ids (bounded by scope)."""
-    light = form.cleaned_data.get("light") if form.is_valid() else ""
-    if not light:
-        return queryset
-    ids = [p.pk for p in selectors.with_lights(list(queryset)) if p.verdict.light == light]
-    return queryset.filter(pk__in=ids)
-
-
 @login_required
 def project_list(request):
     require_permission(request.user, "project.view")
-    form = bootstrap(ProjectFilterForm(request.GET or None, units=unit_list(user=request.user)))
-    filters = _filters(form)
-    queryset, figure, error = figures.ledger_rows_for(
-        selectors.project_list(user=request.user, filters=filters), request.GET, stage=filters.stage)
-    queryset = _light_filter(form, queryset)
-    return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库", filter_form=form,
+    filterset = project_filterset(request.GET, user=request.user)
+    queryset = filterset.qs
+    return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库",
+                         filter_form=bootstrap(filterset.form),
                          template="projects/list.html", prepare=_decorate,
-                         context={"can_edit": has_permission(request.user, "project.edit"), "figure": figure,
-                                  "figure_error": error, "period_key": request.GET.get("period", ""),
+                         context={"can_edit": has_permission(request.user, "project.edit"), "figure": filterset.figure,
+                                  "figure_error": filterset.figure_error, "period_key": request.GET.get("period", ""),
                                   "footer": figures.ledger_footer(queryset)})
 
 

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
-from zoneops.core.http import get_or_404
+from zoneops.core.http import get_or_404, safe_next
 from zoneops.org.scope import has_permission, require_permission
 from zoneops.projects import selectors, services
+from zoneops.projects.filtersets import ReportFilterSet
 from zoneops.projects.forms import ReportForm, ReviewForm, recent_periods
 from zoneops.projects.models import ProgressReport, ReportPhoto
 
@@ -49,10 +50,10 @@ def report_photo(request, pk):
 @login_required
 def report_list(request):
     require_permission(request.user, "project.view")
-    period_key = request.GET.get("period", "")[:12]
-    reports = selectors.report_rows(user=request.user, period_key=period_key).order_by("-submitted_at")[:200]
+    filterset = ReportFilterSet(request.GET or None, queryset=selectors.report_rows(user=request.user))
+    reports = filterset.qs.order_by("-submitted_at")[:200]
     return render(request, "projects/reports.html", {
-        "title": "进度填报", "reports": reports, "period_key": period_key,
+        "title": "进度填报", "reports": reports, "filter_form": bootstrap(filterset.form),
         "missing": selectors.projects_missing_reports(user=request.user),
         "can_review": has_permission(request.user, "project.review")})
 
@@ -70,4 +71,4 @@ def report_review(request, pk):
             messages.success(request, "审核意见已保存。")
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
-    return redirect(request.POST.get("next") or "projects:reports")
+    return redirect(safe_next(request, "projects:reports"))
