@@ -125,6 +125,14 @@ class TestHistoryAndAudit:
         day.refresh_from_db()
         assert day.kind == "draft" and not TransitionRecord.objects.exists()
 
+    def test_the_real_audit_writer_is_registered_and_nothing_runs_unaudited(self, monkeypatch):
+        from zoneops.audit.services import audit_record
+
+        assert hooks.audit_record._function is audit_record
+        monkeypatch.setattr(hooks.audit_record, "_function", None)
+        with pytest.raises(ImproperlyConfigured):
+            hooks.audit_record(Who("科员"), "x.y")
+
     def test_a_transition_never_goes_unaudited(self, monkeypatch):
         monkeypatch.setattr(hooks.audit_record, "_function", None)
         day = CalendarDay.objects.create(date=date(2031, 5, 6), kind="draft")
