@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zoneops.audit.services import audit_record
-from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.core.errors import ConflictError, PermissionDenied, ValidationError
 from zoneops.core.periods import parse_period
 from zoneops.org.scope import has_permission, may_act_on
 from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage
@@ -261,8 +261,9 @@ def progress_report_submit(*, actor, project, period_key, invested, progress_tex
     else:
         if report.status == ReportStatus.ACCEPTED:
             raise ValidationError({"period_key": "该期进度已审核通过，不能再修改。"})
-        if report.status == ReportStatus.SUBMITTED and expected_version is None:
-            raise ValidationError({"period_key": "该期进度已填报；如需修改请在原填报上编辑。"})
+        if expected_version is None:  # a new filing met one filed meanwhile: never overwrite it
+            raise ConflictError("该期进度已有填报（可能刚由他人提交）；请在项目页该期的“修改”中更改，不要重复填报。",
+                                current_version=report.version)
         for name, value in fields.items():
             setattr(report, name, value)
         report.save_versioned(expected_version=expected_version, fields=list(fields))

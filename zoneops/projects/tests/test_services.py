@@ -175,9 +175,13 @@ class TestProgressReports:
     def test_duplicate_submission_needs_an_edit(self, project):
         project = _started(project)
         report = self.submit(project, "2026-10", 10)
-        with pytest.raises(ValidationError, match="已填报"):
+        with pytest.raises(ConflictError, match="已有填报"):
             self.submit(project, "2026-10", 20)
         self.submit(project, "2026-10", 20, expected_version=report.version)
+        report.refresh_from_db()
+        assert report.invested == 20 * YUAN_PER_WAN
+        with pytest.raises(ConflictError):  # an edit started before that change
+            self.submit(project, "2026-10", 30, expected_version=report.version - 1)
         report.refresh_from_db()
         assert report.invested == 20 * YUAN_PER_WAN
 
@@ -189,7 +193,9 @@ class TestProgressReports:
         services.progress_report_review(actor=SYSTEM, report=report, accept=False, comment="照片不清晰")
         report.refresh_from_db()
         assert report.status == "returned" and report.review_comment == "照片不清晰"
-        report = self.submit(project, "2026-10", 12)
+        with pytest.raises(ConflictError):  # re-filing a returned report is an edit of it, with its version
+            self.submit(project, "2026-10", 12)
+        report = self.submit(project, "2026-10", 12, expected_version=report.version)
         assert report.status == "submitted"
         services.progress_report_review(actor=SYSTEM, report=report, accept=True)
         with pytest.raises(ValidationError):
