@@ -12,44 +12,44 @@ from zoneops.org.tests.factories import PASSWORD, PersonFactory, grant, role
 pytestmark = pytest.mark.django_db
 
 
-def actor_for(person):
-    return Actor(person=person, ip="127.0.0.1")
-
-
 @pytest.fixture
-def town_admin(tree):
-    person = PersonFactory(unit=tree.town_a)
-    grant(person, "system_admin", scope=Scope.UNIT_TREE)
-    return person
+def admin(tree):
+    """A system admin whose grants stop at 甲镇."""
+    return Actor(person=_person_with(tree.town_a, "system_admin"))
 
 
 @pytest.fixture
 def security(tree):
-    person = PersonFactory(unit=tree.zone)
-    grant(person, "security_admin", scope=Scope.UNIT_TREE)
+    """A security admin over the zone."""
+    return Actor(person=_person_with(tree.zone, "security_admin"))
+
+
+def _person_with(unit, role_code):
+    person = PersonFactory(unit=unit)
+    grant(person, role_code, scope=Scope.UNIT_TREE)
     return person
 
 
-def test_only_the_system_creates_a_root_unit(town_admin):
+def test_only_the_system_creates_a_root_unit(admin):
     with pytest.raises(PermissionDenied, match="根单位"):
-        services.unit_create(actor=actor_for(town_admin), parent=None, code="root2", name="另一个根",
+        services.unit_create(actor=admin, parent=None, code="root2", name="另一个根",
                              kind=UnitKind.PROVINCE)
 
 
-def test_unknown_fields_are_refused_by_name(tree, town_admin):
+def test_unknown_fields_are_refused_by_name(tree, admin):
     with pytest.raises(ValidationError, match="path"):
-        services.unit_update(actor=actor_for(town_admin), unit=tree.town_a, expected_version=1, path="1/")
+        services.unit_update(actor=admin, unit=tree.town_a, expected_version=1, path="1/")
     person = PersonFactory(unit=tree.town_a)
     with pytest.raises(ValidationError, match="username"):
-        services.person_update(actor=actor_for(town_admin), person=person, expected_version=1, username="x")
+        services.person_update(actor=admin, person=person, expected_version=1, username="x")
     with pytest.raises(ValidationError, match="is_builtin"):
         services.role_update(actor=Actor.system(), role=role("leader"), expected_version=1, is_builtin=False)
 
 
-def test_a_person_cannot_be_moved_out_of_the_admins_reach(tree, town_admin):
+def test_a_person_cannot_be_moved_out_of_the_admins_reach(tree, admin):
     person = PersonFactory(unit=tree.town_a)
     with pytest.raises(PermissionDenied, match="调入目标单位"):
-        services.person_update(actor=actor_for(town_admin), person=person, expected_version=person.version,
+        services.person_update(actor=admin, person=person, expected_version=person.version,
                                unit=tree.town_b)
     person.refresh_from_db()
     assert person.unit == tree.town_a
@@ -58,54 +58,53 @@ def test_a_person_cannot_be_moved_out_of_the_admins_reach(tree, town_admin):
     assert (moved.unit, moved.title) == (tree.town_b, "科员")
 
 
-def test_an_admin_resets_a_password_only_within_reach_and_nobody_reuses_their_own(tree, town_admin):
+def test_an_admin_resets_a_password_only_within_reach_and_nobody_reuses_their_own(tree, admin):
     outsider = PersonFactory(unit=tree.town_b)
     with pytest.raises(PermissionDenied, match="重置"):
-        services.person_set_password(actor=actor_for(town_admin), person=outsider, password="Another#Pass9",
+        services.person_set_password(actor=admin, person=outsider, password="Another#Pass9",
                                      must_change=True)
     me = PersonFactory(unit=tree.town_a)
     with pytest.raises(ValidationError, match="不能与当前密码相同"):
-        services.person_set_password(actor=actor_for(me), person=me, password=PASSWORD, must_change=False)
-    services.person_set_password(actor=actor_for(me), person=me, password="Another#Pass9", must_change=False)
+        services.person_set_password(actor=Actor(person=me), person=me, password=PASSWORD, must_change=False)
+    services.person_set_password(actor=Actor(person=me), person=me, password="Another#Pass9", must_change=False)
     assert AuditEntry.objects.filter(action="person.password_change", object_id=str(me.pk)).exists()
 
 
-def test_roles_are_managed_by_the_security_admin_only(town_admin, security):
+def test_roles_are_managed_by_the_security_admin_only(admin, security):
     with pytest.raises(PermissionDenied, match="管理角色"):
-        services.role_create(actor=actor_for(town_admin), code="x", name="某角色", permissions=["project.view"])
-    created = services.role_create(actor=actor_for(security), code="viewer", name="只读",
+        services.role_create(actor=admin, code="x", name="某角色", permissions=["project.view"])
+    created = services.role_create(actor=security, code="viewer", name="只读",
                                    permissions=["project.view", "unit.view", "project.view"])
     assert created.permissions == ["project.view", "unit.view"]  # deduplicated and sorted
-    updated = services.role_update(actor=actor_for(security), role=created, expected_version=created.version,
+    updated = services.role_update(actor=security, role=created, expected_version=created.version,
                                    permissions=["unit.view", "person.view", "unit.view"], name="只读人员")
     assert (updated.permissions, updated.name) == (["person.view", "unit.view"], "只读人员")
     assert AuditEntry.objects.filter(action__in=["role.create", "role.update"], object_id=str(created.pk)).count() == 2
     with pytest.raises(PermissionDenied):
-        services.role_update(actor=actor_for(town_admin), role=created, expected_version=updated.version, name="x")
+        services.role_update(actor=admin, role=created, expected_version=updated.version, name="x")
     assert not Role.objects.filter(code="x").exists()
 
 
 def test_grant_arguments_are_checked_before_anything_else(tree, security):
     target = PersonFactory(unit=tree.zone)
     with pytest.raises(ValidationError, match="数据范围无效"):
-        services.grant_create(actor=actor_for(security), person=target, role=role("leader"), scope="everything")
+        services.grant_create(actor=security, person=target, role=role("leader"), scope="everything")
     with pytest.raises(ValidationError, match="只有自定义"):
-        services.grant_create(actor=actor_for(security), person=target, role=role("leader"), scope=Scope.UNIT,
+        services.grant_create(actor=security, person=target, role=role("leader"), scope=Scope.UNIT,
                               custom_units=[tree.town_a])
     assert not target.grants.exists()
 
 
-def test_only_grant_managers_within_reach_grant_or_revoke(tree, town_admin, security):
+def test_only_grant_managers_within_reach_grant_or_revoke(tree, admin, security):
     target = PersonFactory(unit=tree.town_b)
     with pytest.raises(PermissionDenied, match="无权授权"):
-        services.grant_create(actor=actor_for(town_admin), person=target, role=role("leader"), scope=Scope.UNIT)
+        services.grant_create(actor=admin, person=target, role=role("leader"), scope=Scope.UNIT)
     given = grant(target, "township", scope=Scope.UNIT)
     with pytest.raises(PermissionDenied, match="无权撤销"):
-        services.grant_revoke(actor=actor_for(town_admin), grant=given)
-    town_security = PersonFactory(unit=tree.town_a)
-    grant(town_security, "security_admin", scope=Scope.UNIT_TREE)
+        services.grant_revoke(actor=admin, grant=given)
+    town_security = Actor(person=_person_with(tree.town_a, "security_admin"))
     with pytest.raises(PermissionDenied, match="管理范围"):
-        services.grant_revoke(actor=actor_for(town_security), grant=given)
+        services.grant_revoke(actor=town_security, grant=given)
     assert Grant.objects.filter(pk=given.pk).exists()
-    services.grant_revoke(actor=actor_for(security), grant=given)
+    services.grant_revoke(actor=security, grant=given)
     assert not Grant.objects.filter(pk=given.pk).exists()
