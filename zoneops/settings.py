@@ -82,7 +82,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zoneops.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -267,9 +266,12 @@ CONTENT_SECURITY_POLICY = {
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# --- Internationalisation -------------------------------------------------------------------
+# --- Language ---------------------------------------------------------------------------------
+# Simplified Chinese only: no LocaleMiddleware, so a browser asking for English or 繁體 still gets
+# zh-hans and Django's own messages never appear in another language. zoneops/locale rephrases a few
+# of Django's stock validation messages (see docs/architecture.md, Language).
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ZONEOPS_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

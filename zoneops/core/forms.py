@@ -30,6 +30,35 @@ class WanField(forms.DecimalField):
         return wan_to_yuan(amount)
 
 
+MISSING_VERSION = "页面缺少版本信息，无法确认您改的是最新内容；请刷新页面后重新修改。"
+
+
+class VersionedFormMixin:
+    """A form that edits a :class:`~zoneops.core.models.VersionedModel` row carries the row's version.
+
+    The version the page was drawn with travels in a hidden ``version`` field (added when editing:
+    ``version=…``, or a model form's saved instance) and reaches the service as ``expected_version``,
+    so a stale edit is refused by ``save_versioned``. A missing or malformed version is a conflict shown
+    on the form, never an edit without a check. Put the mixin before the form class.
+    """
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None and instance.pk:
+            version = instance.version
+        if version is not None:
+            self.fields["version"] = forms.IntegerField(
+                min_value=1, initial=version, widget=forms.HiddenInput,
+                error_messages={"required": MISSING_VERSION, "invalid": MISSING_VERSION, "min_value": MISSING_VERSION})
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors:  # hidden, so shown above the form rather than beside a field
+            self.add_error(None, self.errors.pop("version"))
+        return cleaned
+
+
 def bootstrap(form):
     """Give every widget Bootstrap's classes (one place, instead of per-form attrs)."""
     for field in form.fields.values():

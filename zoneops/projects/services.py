@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zoneops.audit.services import audit_record
-from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.core.errors import ConflictError, PermissionDenied, ValidationError
 from zoneops.core.models import UNCHECKED, TransitionRecord
 from zoneops.core.periods import is_backfill, parse_period, period_containing, window_closes
 from zoneops.org.models import Unit
@@ -434,8 +434,9 @@ def _progress_report_save(*, actor, project, period_key, invested, progress_text
     else:
         if report.status == ReportStatus.ACCEPTED:
             raise ValidationError({"period_key": "该期进度已审核通过，不能再修改。"})
-        if report.status == ReportStatus.SUBMITTED and expected_version is None:
-            raise ValidationError({"period_key": "该期进度已填报；如需修改请在原填报上编辑。"})
+        if expected_version is None:  # a new filing met one filed meanwhile: never overwrite it
+            raise ConflictError("该期进度已有填报（可能刚由他人提交）；请在项目页该期的“修改”中更改，不要重复填报。",
+                                current_version=report.version)
         for name, value in fields.items():
             setattr(report, name, value)
         report.save_versioned(expected_version=expected_version, fields=list(fields))
