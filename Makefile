@@ -35,7 +35,7 @@ browser:
 ## PostgreSQL when DATABASE_URL names a database containing "bench"). Results: docs/benchmarks.md.
 bench: setup
 	rm -rf $(CURDIR)/bench-var
-	ZONEOPS_HOME=$(CURDIR)/bench-var $(BIN)/zoneops bench
+	ZONEOPS_HOME=$(CURDIR)/bench-var $(BIN)/python -m bench
 
 lint: setup
 	$(BIN)/ruff check .

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "zoneops.api",
     "zoneops.demo",
     "zoneops.exchange",
+    "zoneops.jobs",
+    "zoneops.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zoneops.navigation.navigation",
+                "zoneops.dashboards.navigation.navigation",
             ],
         },
     }
@@ -133,11 +135,29 @@ _TASK_BACKENDS = {
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("ZONEOPS_TASKS", "db")]}}
 
+# --- Uploaded files and background jobs -----------------------------------------------------
+# Spreadsheets are inspected before parsing: a file over any of these limits is refused unread.
+ZONEOPS_IMPORT_MAX_FILE_MB = _env_int("ZONEOPS_IMPORT_MAX_FILE_MB", 20)
+ZONEOPS_IMPORT_MAX_INFLATED_MB = _env_int("ZONEOPS_IMPORT_MAX_INFLATED_MB", 200)  # all members together
+ZONEOPS_IMPORT_MAX_MEMBER_MB = _env_int("ZONEOPS_IMPORT_MAX_MEMBER_MB", 150)  # one sheet or string table
+ZONEOPS_IMPORT_MAX_RATIO = _env_int("ZONEOPS_IMPORT_MAX_RATIO", 100)  # Excel's own files inflate ~10×
+ZONEOPS_IMPORT_MAX_ROWS = _env_int("ZONEOPS_IMPORT_MAX_ROWS", 100_000)
+ZONEOPS_IMPORT_MAX_COLUMNS = _env_int("ZONEOPS_IMPORT_MAX_COLUMNS", 40)
+# Imports over this many rows run in the worker with progress; smaller ones answer inline.
+ZONEOPS_IMPORT_INLINE_ROWS = _env_int("ZONEOPS_IMPORT_INLINE_ROWS", 2000)
+# Photos: decoded only when the header's width × height is within this bound (Pillow's own guard too).
+ZONEOPS_PHOTO_MAX_PIXELS = _env_int("ZONEOPS_PHOTO_MAX_PIXELS", 50_000_000)
+ZONEOPS_PHOTO_MAX_PER_REPORT = _env_int("ZONEOPS_PHOTO_MAX_PER_REPORT", 12)
+# Files made by background jobs (我的下载) are deleted with their job after this many days.
+ZONEOPS_JOB_KEEP_DAYS = _env_int("ZONEOPS_JOB_KEEP_DAYS", 7)
+# Tasks every `zoneops worker` enqueues at start and then every so many seconds (idempotent sweeps).
+ZONEOPS_SCHEDULE = {"zoneops.jobs.tasks.purge_expired_jobs": 3600}
+
 # --- Accounts and security (等保2.0 level 3 defaults) -----------------------------------------
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["zoneops.accounts.backends.PersonBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

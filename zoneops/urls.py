@@ -6,9 +6,10 @@ from zoneops.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("zoneops.accounts.urls")),
-    path("", include("zoneops.core.urls")),
+    path("", include("zoneops.dashboards.urls")),
     path("org/", include("zoneops.org.urls")),
     path("audit/", include("zoneops.audit.urls")),
     path("projects/", include("zoneops.projects.urls")),
+    path("jobs/", include("zoneops.jobs.urls")),
     path("api/v1/", api.urls),
 ]

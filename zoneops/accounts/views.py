@@ -15,7 +15,7 @@ from zoneops.org.services import person_set_password
 
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("dashboards:home")
     form = bootstrap(SignInForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         try:
@@ -26,7 +26,7 @@ def login_view(request):
             target = request.POST.get("next") or request.GET.get("next") or ""
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = ""
-            return redirect(target or "core:home")
+            return redirect(target or "dashboards:home")
     return render(request, "accounts/login.html",
                   {"form": form, "expired": "expired" in request.GET, "next": request.GET.get("next", "")})
 
@@ -50,7 +50,7 @@ def password_change_view(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
-            return redirect("core:home")
+            return redirect("dashboards:home")
     return render(request, "accounts/password_change.html", {"form": form, "title": "修改密码"})
 
 

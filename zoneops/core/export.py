@@ -1,17 +1,26 @@
-"""Excel output that is safe to open: streamed from a temporary file, formula injection escaped."""
+"""Excel output that is safe to open: written row by row, formula injection escaped, streamed back.
+
+XlsxWriter in constant-memory mode writes each row to a temporary file as soon as the next one
+starts, so a 20,000-row ledger needs a few megabytes and ~1 s (openpyxl's write-only mode took
+~3.5 s for the same rows; docs/benchmarks.md, 文档). :func:`write_xlsx` writes to a path or a binary
+file, for a download or a background job alike; :func:`xlsx_response` streams it as a download.
+"""
 
 import tempfile
+from datetime import date, datetime, time
+from decimal import Decimal
 from urllib.parse import quote
 
+import xlsxwriter
 from django.http import FileResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_range
 
 # A cell that starts with one of these is run as a formula by Excel/WPS (CSV/formula injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_DATE_FORMAT = "yyyy-mm-dd"  # a date in a column without a number format still reads as a date
+_NUMBERS = (int, float, Decimal)
+_DATES = (date, datetime, time)
 
 
 def safe_cell_value(value):
@@ -28,70 +37,90 @@ def plain_cell_value(value):
     return value
 
 
-def _styled_row(sheet, values, formats, font=None):
-    """Escaped values; cells with a number format (by column index) or a font become styled cells."""
-    cells = []
-    for index, value in enumerate(values):
-        value = safe_cell_value(value)
-        number_format = formats.get(index)
-        if number_format is None and font is None:
-            cells.append(value)
+def _write_cells(sheet, row, values, formats, default=None):
+    """One row; text is always written as text (never a formula or a link), then escaped."""
+    for column, value in enumerate(values):
+        if value is None:
+            if default is not None:
+                sheet.write_blank(row, column, None, formats.get(column, default))
             continue
-        cell = WriteOnlyCell(sheet, value=value)
-        if number_format:
-            cell.number_format = number_format
-        if font is not None:
-            cell.font = font
-        cells.append(cell)
-    return cells
+        cell_format = formats.get(column, default)
+        kind = type(value)
+        if kind is str:
+            sheet.write_string(row, column, safe_cell_value(value), cell_format)
+        elif kind is bool:
+            sheet.write_boolean(row, column, value, cell_format)
+        elif isinstance(value, _NUMBERS):
+            sheet.write_number(row, column, value, cell_format)
+        elif isinstance(value, _DATES):
+            sheet.write_datetime(row, column, value, cell_format)
+        else:
+            sheet.write_string(row, column, safe_cell_value(str(value)), cell_format)
 
 
-def write_sheet(sheet, *, title, header_rows, rows, footer_rows=(), column_formats=None, column_widths=None):
-    """Write a government-style sheet: a merged title row, header rows, data, then bold footer rows.
+def _merges_by_row(merges):
+    """``["B2:C2", …]`` → {first row (0-based): [(row, col, last row, last col), …]}."""
+    by_row = {}
+    for merge in merges:
+        first, last = merge.split(":")
+        top, left = xl_cell_to_rowcol(first)
+        bottom, right = xl_cell_to_rowcol(last)
+        by_row.setdefault(top, []).append((top, left, bottom, right))
+    return by_row
 
-    Merges of multi-level headers are the caller's (``sheet.merged_cells.add("B2:C2")``).
-    ``column_formats`` maps a 0-based column index to an Excel number format (e.g. ``"#,##0.00"``);
-    ``column_widths`` is a list of widths in characters.
+
+def write_xlsx(target, *, title, header_rows, rows, footer_rows=(), merges=(), column_formats=None,
+               column_widths=None, freeze=None):
+    """Write a government-style sheet to ``target`` (a path or a binary file opened for writing):
+    a merged title row, header rows, data, then bold footer rows. Returns the number of data rows.
+
+    ``rows`` may be any iterable (a generator over a queryset's ``iterator()`` keeps memory flat).
+    ``merges`` lie within the header rows, e.g. ``"B2:C2"``; the merged cell shows the value of its
+    first cell. ``column_formats`` maps a 0-based column index to an Excel number format (e.g.
+    ``"#,##0.00"``); ``column_widths`` is a list of widths in characters; ``freeze`` is the top-left
+    cell that stays scrollable, e.g. ``"C4"`` keeps the headers and two columns in view.
     """
-    formats = column_formats or {}
+    workbook = xlsxwriter.Workbook(target, {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": DEFAULT_DATE_FORMAT, "tmpdir": tempfile.gettempdir()})
+    sheet = workbook.add_worksheet(title[:31])
     width = max(len(row) for row in header_rows)
-    for index, column_width in enumerate(column_widths or (), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column_width
-    sheet.merged_cells.add(f"A1:{get_column_letter(width)}1")
-    title_cell = WriteOnlyCell(sheet, value=title)
-    title_cell.font = Font(bold=True, size=14)
-    title_cell.alignment = Alignment(horizontal="center")
-    sheet.append([title_cell])
-    for header in header_rows:
-        cells = []
-        for value in header:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cells.append(cell)
-        sheet.append(cells)
+    for index, column_width in enumerate(column_widths or ()):
+        sheet.set_column(index, index, column_width)
+    if freeze:
+        sheet.freeze_panes(freeze)
+    bold = workbook.add_format({"bold": True})
+    data_formats = {index: workbook.add_format({"num_format": number_format})
+                    for index, number_format in (column_formats or {}).items() if number_format}
+    footer_formats = {index: workbook.add_format({"num_format": number_format, "bold": True})
+                      for index, number_format in (column_formats or {}).items() if number_format}
+    header_format = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True})
+    title_format = workbook.add_format({"bold": True, "font_size": 14, "align": "center"})
+
+    sheet.merge_range(xl_range(0, 0, 0, width - 1), title, title_format)
+    merges = _merges_by_row(merges)
+    for number, header in enumerate(header_rows, start=1):
+        _write_cells(sheet, number, header, {}, header_format)
+        for top, left, bottom, right in merges.get(number, ()):
+            sheet.merge_range(top, left, bottom, right, header[left], header_format)
+    next_row = len(header_rows) + 1
     for row in rows:
-        sheet.append(_styled_row(sheet, row, formats))
+        _write_cells(sheet, next_row, row, data_formats)
+        next_row += 1
+    data_rows = next_row - len(header_rows) - 1
     for row in footer_rows:
-        sheet.append(_styled_row(sheet, row, formats, font=Font(bold=True)))
+        _write_cells(sheet, next_row, row, footer_formats, bold)
+        next_row += 1
+    workbook.close()
+    return data_rows
 
 
 def xlsx_response(*, filename, title, header_rows, rows, footer_rows=(), merges=(), column_formats=None,
                   column_widths=None, freeze=None):
-    """Build the workbook into a temporary file and stream it back as a download.
-
-    ``freeze`` is the top-left cell that stays scrollable, e.g. ``"C4"`` keeps the headers in view.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for merge in merges:
-        sheet.merged_cells.add(merge)
-    if freeze:
-        sheet.freeze_panes = freeze
-    write_sheet(sheet, title=title, header_rows=header_rows, rows=rows, footer_rows=footer_rows,
-                column_formats=column_formats, column_widths=column_widths)
+    """Build the workbook into a temporary file and stream it back as a download (see write_xlsx)."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    workbook.save(spool)
+    write_xlsx(spool, title=title, header_rows=header_rows, rows=rows, footer_rows=footer_rows, merges=merges,
+               column_formats=column_formats, column_widths=column_widths, freeze=freeze)
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

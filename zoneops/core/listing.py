@@ -11,8 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from zoneops.audit.context import Actor
-from zoneops.audit.services import audit_record
+from zoneops.core import hooks
 from zoneops.core.export import xlsx_response
 
 PAGE_SIZE = 20
@@ -93,7 +92,7 @@ def list_response(request, *, queryset, table, title, template="core/list.html",
 
 def _export(request, queryset, table, title, export_name):
     count = queryset.count()
-    audit_record(Actor.from_request(request), "export", (queryset.model._meta.label_lower, "", title),
+    hooks.audit_record(hooks.actor_from_request(request), "export", (queryset.model._meta.label_lower, "", title),
                  detail=f"导出{count}行：{request.GET.urlencode()}"[:500])
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     rows = (_excel_values(table.row_values(obj)) for obj in queryset.iterator(chunk_size=2000))

@@ -1,5 +1,8 @@
-"""Shared base models and reference data (working-day calendar, industry codes, regions)."""
+"""Shared base models, reference data (working-day calendar, industry codes, regions) and the one
+state-transition history table."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -103,3 +106,32 @@ class Region(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class TransitionRecord(models.Model):
+    """One step of any state machine's history (状态变更记录): which object, from/to, who, when, why.
+
+    Written only by :mod:`zoneops.core.workflow`; every machine shares this table, told apart by
+    ``machine`` (e.g. ``project.stage``).
+    """
+
+    machine = models.CharField("流程", max_length=50)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    from_state = models.CharField("原状态", max_length=32)
+    to_state = models.CharField("新状态", max_length=32)
+    kind = models.CharField("变更类型", max_length=20, blank=True)
+    reason = models.CharField("原因", max_length=500, blank=True)
+    effective_on = models.DateField("发生日期")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name="操作人")
+    at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "状态变更"
+        indexes = [models.Index(fields=["content_type", "object_id", "machine"], name="core_transition_object")]
+
+    def __str__(self):
+        return f"{self.machine} {self.object_id}: {self.from_state} → {self.to_state}"

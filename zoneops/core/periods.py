@@ -102,3 +102,33 @@ def periods_between(kind, start: date, end: date):
     while period.start <= end:
         yield period
         period = period.next()
+
+
+# --- Fill-in windows (填报窗口) and missing periods (缺报) --------------------------------------------
+
+def window_closes(period: Period, window_days: int) -> date:
+    """The last day a period can be filed on time: ``window_days`` calendar days after it ends."""
+    return period.end + timedelta(days=window_days)
+
+
+def is_backfill(period: Period, first: Period) -> bool:
+    """A period before the first reporting period (补录: history entered later, never late, never missing)."""
+    return period.start < first.start
+
+
+def missing_periods(first: Period, *, last_filed_end: date | None, today: date, window_days: int, limit=None):
+    """Periods from ``first`` on, after the last one filed, whose fill-in window closed before ``today``.
+
+    ``last_filed_end`` is the end of the latest period filed (None: nothing filed). ``limit`` (from the
+    caller's rules) stops the list after that many periods; there is no cap otherwise.
+    """
+    period = first
+    if last_filed_end and last_filed_end >= first.start:
+        period = period_containing(first.kind, last_filed_end)
+        if period.end <= last_filed_end:
+            period = period.next()
+    missing = []
+    while window_closes(period, window_days) < today and (limit is None or len(missing) < limit):
+        missing.append(period)
+        period = period.next()
+    return missing

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from zoneops.audit.services import audit_record
+from zoneops.core import hooks
 from zoneops.core.models import CalendarDay
 
 
@@ -14,12 +14,12 @@ def calendar_day_save(*, actor, date, kind, name=""):
     day.kind, day.name = kind, name
     day.full_clean()
     day.save()
-    audit_record(actor, "calendar.save", day, changes={"date": date, "before": before, "after": [kind, name]})
+    hooks.audit_record(actor, "calendar.save", day, changes={"date": date, "before": before, "after": [kind, name]})
     return day
 
 
 @transaction.atomic
 def calendar_day_delete(*, actor, day):
     """Make ``day`` an ordinary day again (weekday = working day, weekend = rest)."""
-    audit_record(actor, "calendar.delete", day, changes={"date": day.date, "kind": day.kind, "name": day.name})
+    hooks.audit_record(actor, "calendar.delete", day, changes={"date": day.date, "kind": day.kind, "name": day.name})
     day.delete()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from zoneops.core.periods import PeriodKind, period_containing
 from zoneops.demo import project_catalog as catalog
-from zoneops.projects.choices import STAGE_ORDER, BuildNature, ReportStatus, Stage
+from zoneops.projects.choices import REPORTING_STAGES, STAGE_ORDER, BuildNature, ReportStatus, Stage
 from zoneops.projects.templates_seed import INDUSTRIAL, INFRASTRUCTURE
 
 SEED = 2026
@@ -239,7 +239,7 @@ def _stage_path(rng, plan, today):
 def _year_plan(rng, plan, total, today):
     started = plan.actual("开工")
     completed = plan.actual("竣工验收") if plan.stage != Stage.SUSPENDED else None
-    if plan.stage in (Stage.STARTED, Stage.IN_STATS, Stage.BUILDING, Stage.SUSPENDED) or (
+    if plan.stage in (*REPORTING_STAGES, Stage.SUSPENDED) or (
             plan.stage == Stage.COMPLETED and completed and completed.year == today.year):
         return round(total * rng.uniform(0.25, 0.45) / WAN) * WAN
     planned = plan.fields.get("planned_start")
@@ -285,7 +285,7 @@ def _plan(rng, demo, today, rules, stage, template, names, featured, serials):
     plan.stage_path = _stage_path(rng, plan, today)
     fields["year_plan_investment"] = _year_plan(rng, plan, fields["total_investment"], today)
     fields["code"] = _project_code(rng, plan, industry, serials)
-    if stage in (Stage.STARTED, Stage.IN_STATS, Stage.BUILDING) and not featured:
+    if stage in REPORTING_STAGES and not featured:
         plan.missing_months = _weighted(rng, MISSING_MONTHS)
         plan.pace = rng.uniform(*_weighted(rng, INVESTMENT_PACE))
     plan.reports, fields["investment_before"] = _plan_reports(rng, plan, today, rules.report_window_days)

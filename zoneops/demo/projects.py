@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from zoneops.audit.context import Actor
 from zoneops.audit.services import audit_record
-from zoneops.core.models import IndustryCode
+from zoneops.core.models import IndustryCode, TransitionRecord
 from zoneops.core.workdays import add_workdays
+from zoneops.core.workflow import Transition
 from zoneops.demo import project_catalog as catalog
 from zoneops.demo.project_plans import SEED, STAGE_COUNTS, STATS_TARGETS, plan_projects, progress_text
 from zoneops.org import services as org_services
@@ -32,9 +33,9 @@ from zoneops.projects.models import (
     ProgressReport,
     Project,
     ProjectRules,
-    StageChange,
     StatsInclusion,
 )
+from zoneops.projects.stages import STAGE_MACHINE
 from zoneops.projects.templates_seed import INDUSTRIAL, INFRASTRUCTURE, seed_milestone_templates
 
 
@@ -137,17 +138,18 @@ def _create(actor, plan):
     load time; the history rows say the same.
     """
     steps = [step for step in plan.stage_path if step[0] in STAGE_ORDER]
-    project = services.project_create(actor=actor, co_units=plan.co_units, stage=steps[-1][0] if steps else
-                                       Stage.RESERVE, **plan.fields)
     dates = {STAGE_DATE_FIELD[stage]: day for stage, day, _reason in steps if stage in STAGE_DATE_FIELD}
-    if dates:
-        Project.objects.filter(pk=project.pk).update(**dates)
+    # The demo's history was kept in ZoneOps from the start: it reports from its start, nothing is 补录.
+    project = services.project_create(actor=actor, co_units=plan.co_units, reporting_from=dates.get("actual_start"),
+                                      **plan.fields)
+    if steps:  # the stage reached and its dates, as recorded history, not as changes made today
+        Project.objects.filter(pk=project.pk).update(stage=steps[-1][0], **dates)
     history, previous = [], Stage.RESERVE
     for stage, day, reason in steps:
-        history.append(StageChange(project=project, from_stage=previous, to_stage=stage, effective_on=day,
-                                   reason=reason))
+        move = STAGE_MACHINE.find(previous, stage) or Transition(previous, stage)
+        history.append(STAGE_MACHINE.history_row(project, move, reason=reason, effective_on=day))
         previous = stage
-    StageChange.objects.bulk_create(history)
+    TransitionRecord.objects.bulk_create(history)
     for stage, day, reason in plan.stage_path[len(steps):]:
         project = services.project_change_stage(actor=actor, project=project, to_stage=stage, reason=reason,
                                                 effective_on=day)

@@ -7,11 +7,17 @@ parser and collects every problem as a :class:`RowError` instead of stopping at 
 The domain module then resolves references, checks uniqueness and writes only when
 :attr:`DryRun.ok`.
 
+Before anything is parsed, :func:`inspect_workbook` measures the file from the zip directory and a
+streaming count of each sheet's rows and cells against the ZONEOPS_IMPORT_* settings, so a zip bomb
+or an oversized sheet is refused in well under a second; then the sheet is read streaming (openpyxl
+read-only), one row at a time.
+
 A parser receives a non-empty cell value and returns a Python value, or raises ValueError whose
 message is a Chinese predicate that reads on from the column name (“总投资”应为数字…).
 """
 
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -19,19 +25,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
-from zoneops.core.export import plain_cell_value, xlsx_response
+from zoneops.core.export import plain_cell_value, write_xlsx, xlsx_response
 from zoneops.core.money import wan_to_yuan
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a small .xlsx that inflates beyond this is a zip bomb
-MAX_ROWS = 5000
+MB = 1024 * 1024
+MAX_FILE_BYTES = settings.ZONEOPS_IMPORT_MAX_FILE_MB * MB  # for forms' help text; checks read the setting
 HEADER_SEARCH_ROWS = 10
 HEADER_ROWS = 3  # title + two header rows, as layout_response writes them
 UNREADABLE = "文件无法读取，请确认是 .xlsx 格式"
 FOOTER_MARKERS = {"合计", "总计", "小计"}
+ROW_ALLOWANCE = HEADER_SEARCH_ROWS + 20  # rows beyond the data a sheet may hold (title, headers, 合计, notes)
+TOO_LARGE = "文件内容过大，请拆分后分批导入"
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 
@@ -147,16 +155,26 @@ class Layout:
                 for _group, first, last in self._group_runs() if last > first]
 
 
+def _layout_options(layout):
+    return {
+        "header_rows": layout.header_rows(), "merges": layout.group_merges(row=2),
+        "column_formats": {index: column.number_format for index, column in enumerate(layout.columns)
+                           if column.number_format},
+        "column_widths": [column.width for column in layout.columns],
+        "freeze": f"{get_column_letter(layout.frozen_columns + 1)}{HEADER_ROWS + 1}",
+    }
+
+
+def write_layout(target, layout, *, title, rows, footer_rows=()):
+    """Write ``rows`` (lists of values in column order) in the layout to ``target``, a path or a
+    binary file; returns the number of data rows. ``rows`` may be a generator: it is consumed once."""
+    return write_xlsx(target, title=title, rows=rows, footer_rows=footer_rows, **_layout_options(layout))
+
+
 def layout_response(layout, *, filename, title, rows, footer_rows=()):
     """Stream ``rows`` (lists of values in column order) as a download in the layout."""
-    return xlsx_response(
-        filename=filename, title=title, header_rows=layout.header_rows(), rows=rows, footer_rows=footer_rows,
-        merges=layout.group_merges(row=2),
-        column_formats={index: column.number_format for index, column in enumerate(layout.columns)
-                        if column.number_format},
-        column_widths=[column.width for column in layout.columns],
-        freeze=f"{get_column_letter(layout.frozen_columns + 1)}{HEADER_ROWS + 1}",
-    )
+    return xlsx_response(filename=filename, title=title, rows=rows, footer_rows=footer_rows,
+                         **_layout_options(layout))
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -212,55 +230,164 @@ class _Unreadable(Exception):
     pass
 
 
-def read_workbook(file, layout, *, max_rows=MAX_ROWS):
+def read_workbook(file, layout, *, max_rows=None, progress=None):
     """Parse the first sheet that carries ``layout``'s headers. ``file`` is a path or a binary file.
 
-    Never raises on bad input: every problem becomes a RowError of the returned DryRun.
+    The file is inspected first (:func:`inspect_workbook`), then read streaming (openpyxl read-only), so
+    neither a zip bomb nor an oversized sheet is ever inflated into memory. ``progress`` is called with
+    the number of rows read so far every 1,000 rows. Never raises on bad input: every problem becomes
+    a RowError of the returned DryRun.
     """
+    max_rows = max_rows or settings.ZONEOPS_IMPORT_MAX_ROWS
     result = DryRun()
     try:
-        workbook = _load_path(file) if isinstance(file, str | os.PathLike) else _load(file)
-        sheet, header_row = _find_sheet(workbook, layout)
+        with _opened(file) as handle:
+            inspect_workbook(handle, max_rows=max_rows)
+            workbook = _load(handle)
+            try:
+                sheet, header_row = _find_sheet(workbook, layout)
+                _read_rows(sheet, header_row, layout, result, max_rows, progress)
+            finally:
+                workbook.close()
     except _Unreadable as error:
-        result.add_error(None, "", str(error))
-        return result
-    for number, cells in enumerate(sheet.iter_rows(min_row=header_row + 1, max_col=layout.width),
-                                   start=header_row + 1):
-        if _is_blank(cells) or _is_footer(cells):
-            continue
-        if len(result.rows) == max_rows:
-            return DryRun(errors=[RowError(None, "", f"数据超过{max_rows}行，请拆分后分批导入")])
-        result.rows.append(_parse_row(number, cells, layout, result))
+        return DryRun(errors=[RowError(None, "", str(error))])
     if not result.rows:
         result.add_error(None, "", "没有可导入的数据行")
     return result
 
 
-def _load_path(path):
+def _read_rows(sheet, header_row, layout, result, max_rows, progress):
+    for number, cells in enumerate(_stream(sheet.iter_rows(min_row=header_row + 1, max_col=layout.width)),
+                                   start=header_row + 1):
+        if _is_blank(cells) or _is_footer(cells):
+            continue
+        if len(result.rows) == max_rows:
+            raise _Unreadable(f"数据超过{max_rows}行，请拆分后分批导入")
+        result.rows.append(_parse_row(number, cells, layout, result))
+        if progress and len(result.rows) % 1000 == 0:
+            progress(len(result.rows))
+
+
+def _stream(rows):
+    """openpyxl's rows, a damaged sheet's XML (found only while streaming) reported as unreadable."""
+    iterator = iter(rows)
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - lxml/expat/zipfile errors of a damaged member
+            raise _Unreadable(UNREADABLE) from None
+        yield row
+
+
+class _opened:
+    """A path opened for reading (closed afterwards), or a binary file passed through."""
+
+    def __init__(self, file):
+        self.file, self.handle = file, None
+
+    def __enter__(self):
+        if not isinstance(self.file, str | os.PathLike):
+            return self.file
+        try:
+            self.handle = open(self.file, "rb")  # noqa: SIM115 - closed in __exit__
+        except OSError:
+            raise _Unreadable(f"无法打开文件“{self.file}”") from None
+        return self.handle
+
+    def __exit__(self, *exc):
+        if self.handle:
+            self.handle.close()
+
+
+# --- Inspection before parsing ----------------------------------------------------------------
+
+_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]+\d+:)?([A-Z]+)(\d+)\"")
+_TAGS = {False: (b"<row", b"<c "), True: (b":row", b":c ")}  # plain, or with a namespace prefix (<x:row>)
+_CHUNK = 1024 * 1024
+
+
+def inspect_workbook(file, *, max_rows=None):
+    """Refuse a workbook that is too big to read safely, without inflating it into memory.
+
+    Checks the archive's directory (file size, inflated size of each member and of all together,
+    compression ratio), then each sheet's declared dimension and, streaming its XML in 1 MB chunks,
+    the count of rows and cells (stopping at the first limit passed). Returns the largest number of
+    rows a sheet holds (headers included), which tells an import whether it belongs in the worker.
+    Raises _Unreadable with a Chinese message.
+    """
+    max_rows = max_rows or settings.ZONEOPS_IMPORT_MAX_ROWS
+    row_limit = max_rows + ROW_ALLOWANCE
+    cell_limit = row_limit * settings.ZONEOPS_IMPORT_MAX_COLUMNS
+    file.seek(0, os.SEEK_END)
+    if file.tell() > settings.ZONEOPS_IMPORT_MAX_FILE_MB * MB:
+        raise _Unreadable(f"文件超过{settings.ZONEOPS_IMPORT_MAX_FILE_MB}MB，请拆分后分批导入")
+    file.seek(0)
     try:
-        with open(path, "rb") as handle:
-            return _load(handle)
-    except OSError:
-        raise _Unreadable(f"无法打开文件“{path}”") from None
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            _check_directory(members)
+            rows = max((_check_sheet(archive, info, row_limit, cell_limit, max_rows)
+                        for info in members if _SHEET.match(info.filename)), default=0)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise _Unreadable(UNREADABLE) from None
+    finally:
+        file.seek(0)
+    return rows
+
+
+def _check_directory(members):
+    member_limit = settings.ZONEOPS_IMPORT_MAX_MEMBER_MB * MB
+    if sum(info.file_size for info in members) > settings.ZONEOPS_IMPORT_MAX_INFLATED_MB * MB or any(
+            info.file_size > member_limit for info in members):
+        raise _Unreadable(TOO_LARGE)
+    for info in members:
+        if info.file_size > MB and info.file_size > settings.ZONEOPS_IMPORT_MAX_RATIO * max(info.compress_size, 1):
+            raise _Unreadable("文件压缩比异常（疑似压缩炸弹），已拒绝读取；请用 Excel 另存后重新上传")
+
+
+def _check_sheet(archive, info, row_limit, cell_limit, max_rows):
+    """Count one sheet's rows and cells from its XML stream; returns the row count."""
+    rows = cells = inflated = 0
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            if not inflated:
+                _check_dimension(chunk, row_limit, max_rows)
+                row_tag, cell_tag = _TAGS[b":sheetData" in chunk]
+            inflated += len(chunk)
+            if inflated > settings.ZONEOPS_IMPORT_MAX_MEMBER_MB * MB:  # the directory may lie about sizes
+                raise _Unreadable(TOO_LARGE)
+            data = tail + chunk
+            rows += data.count(row_tag)  # an upper bound: <rowBreaks> counts too
+            cells += data.count(cell_tag)
+            tail = data[-3:]  # a tag cut by the chunk boundary still counts (one may count twice: an upper bound)
+            if rows > row_limit:
+                raise _Unreadable(f"数据超过{max_rows}行，请拆分后分批导入")
+            if cells > cell_limit:
+                raise _Unreadable("单元格数量超过上限，请删除多余的行和列后再导入")
+    return rows
+
+
+def _check_dimension(head, row_limit, max_rows):
+    """The sheet's own <dimension ref="A1:P5003"/>, when it declares one, before anything else is read."""
+    match = _DIMENSION.search(head)
+    if not match:
+        return
+    if int(match[2]) > row_limit:
+        raise _Unreadable(f"数据超过{max_rows}行，请拆分后分批导入")
+    if column_index_from_string(match[1].decode()) > settings.ZONEOPS_IMPORT_MAX_COLUMNS:
+        raise _Unreadable(f"表格超过{settings.ZONEOPS_IMPORT_MAX_COLUMNS}列，请删除多余的列后再导入")
 
 
 def _load(handle):
-    handle.seek(0, os.SEEK_END)
-    if handle.tell() > MAX_FILE_BYTES:
-        raise _Unreadable(f"文件超过{MAX_FILE_BYTES // 1024 // 1024}MB，请拆分后分批导入")
-    handle.seek(0)
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _Unreadable(UNREADABLE) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _Unreadable("文件内容过大，请拆分后分批导入")
-    handle.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel features it drops (validation, styles)
-            return load_workbook(handle, data_only=False)  # data_only=False keeps formulas visible
+            # read_only streams each sheet's XML; data_only=False keeps formulas visible
+            return load_workbook(handle, read_only=True, data_only=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds of errors on a damaged workbook
         raise _Unreadable(UNREADABLE) from None
 
@@ -275,6 +402,7 @@ def _norm(value):
 def _find_sheet(workbook, layout):
     first_problem = None
     for sheet in workbook.worksheets:
+        sheet.reset_dimensions()  # a read-only sheet stops at its declared dimension, which may be wrong
         try:
             return sheet, _find_header(sheet, layout)
         except _Unreadable as problem:
@@ -286,7 +414,7 @@ def _find_sheet(workbook, layout):
 def _find_header(sheet, layout):
     """The sheet row number of the second header row, or _Unreadable saying what does not match."""
     top = [[_norm(value) for value in row] for row in
-           sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=layout.width, values_only=True)]
+           _stream(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=layout.width, values_only=True))]
     leaves = [_norm(column.header) for column in layout.columns]
     groups = [_norm(column.group) for column in layout.columns]
     best_row, best_hits = None, 0

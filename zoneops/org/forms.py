@@ -54,9 +54,16 @@ class InitialPasswordForm(forms.Form):
                                help_text="留空则该人员暂不能登录；设置后首次登录须修改密码。")
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes under one heading per group: the role editor's permissions, grouped by app."""
+
+    template_name = "org/widgets/grouped_checkboxes.html"
+
+
 class RoleForm(forms.ModelForm):
-    permissions = forms.MultipleChoiceField(label="权限", choices=permission_choices(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    permissions = forms.MultipleChoiceField(label="权限", choices=permission_choices, required=False,
+                                            widget=GroupedCheckboxes,
+                                            help_text="管理员角色只能拥有本职责的权限和查看单位、查看人员。")
 
     class Meta:
         model = Role

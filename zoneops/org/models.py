@@ -7,7 +7,8 @@ from django.db import models
 from django.urls import reverse
 
 from zoneops.core.models import VersionedModel
-from zoneops.org.permissions import Duty, permissions_not_allowed
+from zoneops.org.permissions import Duty, permissions_not_allowed, registry
+from zoneops.org.scope import SELF, Scope, ScopedManager, ScopedQuerySet
 
 
 class UnitKind(models.TextChoices):
@@ -27,7 +28,7 @@ class Unit(VersionedModel):
     """A node of the unit tree. ``path`` is the materialized path of primary keys ("1/4/9/"),
     so "this unit and everything below" is one indexed prefix query."""
 
-    scope_unit_field = None  # the unit row is its own scope anchor
+    scope_unit_fields = (SELF,)  # the unit row is its own scope anchor
 
     code = models.CharField(
         "单位代码", max_length=32, unique=True,
@@ -42,6 +43,8 @@ class Unit(VersionedModel):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.IntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["path"]
@@ -61,7 +64,7 @@ class Unit(VersionedModel):
         return self.path.startswith(other.path)
 
 
-class PersonManager(BaseUserManager):
+class PersonManager(BaseUserManager.from_queryset(ScopedQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
@@ -71,8 +74,8 @@ class PersonManager(BaseUserManager):
 class Person(AbstractBaseUser, VersionedModel):
     """A person who works in a unit. With a usable password the person can sign in."""
 
-    scope_unit_field = "unit"
-    scope_owner_field = "pk"  # 仅本人 on people means the person's own record
+    scope_unit_fields = ("unit",)
+    scope_owner_fields = ("pk",)  # 仅本人 on people means the person's own record
 
     username = models.CharField(
         "登录名", max_length=50, unique=True, validators=[UnicodeUsernameValidator()],
@@ -123,25 +126,28 @@ class Role(VersionedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def permission_labels(self):
+        return [registry.label(code) for code in self.permissions]
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
         if not isinstance(self.permissions, list):
             raise ValidationError({"permissions": "权限必须是列表。"})
         if bad := permissions_not_allowed(self.duty, self.permissions):
-            raise ValidationError({"permissions": f"{self.get_duty_display()}角色不能拥有权限：{'、'.join(bad)}。"})
-
-
-class Scope(models.TextChoices):
-    ALL = "all", "全部"
-    UNIT_TREE = "unit_tree", "本单位及下级"
-    UNIT = "unit", "本单位"
-    OWN = "own", "仅本人"
-    CUSTOM = "custom", "自定义"
+            names = "、".join(map(registry.label, bad))
+            raise ValidationError({"permissions": f"{self.get_duty_display()}角色不能拥有权限：{names}。"})
 
 
 class Grant(models.Model):
-    """A role given to a person over a data scope. No grant, no access (deny by default)."""
+    """A role given to a person over a data scope. No grant, no access (deny by default).
+
+    A grant is seen (and managed) by whoever's scope reaches its person; ``unit`` is the grant's
+    anchor, not where the grant belongs."""
+
+    scope_unit_fields = ("person__unit",)
+    scope_owner_fields = ("person",)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grants", verbose_name="人员")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="grants", verbose_name="角色")
@@ -153,6 +159,8 @@ class Grant(models.Model):
     custom_units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name="自定义单位")
     granted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("授权时间", auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["person", "role"]

@@ -1,21 +1,56 @@
-"""The one data-scope mechanism: ``scope(queryset, user, action)``.
+"""The one data-scope mechanism: ``Model.objects.restrict(user, action)``.
 
-Every queryset that reaches a user passes through here. A model takes part by naming its unit
-field (``scope_unit_field``; ``None`` for the Unit model itself) and, optionally, the field
-(or tuple of fields) that names its owners (``scope_owner_field``) for 仅本人 grants. A user's
-grants for ``action`` are OR-ed; no grant gives an empty queryset.
+Every queryset that reaches a user is restricted here. A model takes part by declaring
+
+- ``scope_unit_fields``: the unit foreign key(s) whose unit decides visibility, a tuple of field
+  paths through forward foreign keys (``("responsible_unit",)``, ``("project__responsible_unit",)``);
+  a row is visible when ANY of them lies in the user's scope. ``SELF`` names the Unit row itself.
+- ``scope_owner_fields`` (optional): the person field(s) that make a row the user's own (仅本人).
+- a manager built on :class:`ScopedQuerySet` (``objects = ScopedManager()``).
+
+A model with a unit foreign key that declares none of this must say why with ``scope_unscoped =
+"reason"``; the system check in ``org.checks`` refuses to start otherwise. A user's grants for
+``action`` are OR-ed; no grant gives an empty queryset. Unscoped reads (a service re-reading a row
+it has already checked, a command-line report) say so with ``.unscoped()`` and a comment why.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, prefetch_related_objects
 
-from zoneops.org.models import Grant, Scope
+from zoneops.org.permissions import registry
+
+SELF = "self"  # in scope_unit_fields: the row is itself the unit (the Unit model)
 
 _CACHE_ATTR = "_zoneops_grants"
 
 
+class Scope(models.TextChoices):
+    ALL = "all", "全部"
+    UNIT_TREE = "unit_tree", "本单位及下级"
+    UNIT = "unit", "本单位"
+    OWN = "own", "仅本人"
+    CUSTOM = "custom", "自定义"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action):
+        """The rows ``user`` may ``action`` (a permission code). Deny by default."""
+        return scope(self, user, action)
+
+    def unscoped(self):
+        """Every row, ignoring data scope: the explicit escape. Each call says why in a comment."""
+        return self.all()
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    pass
+
+
 def user_grants(user):
     """All of the user's grants, loaded once per user object (i.e. once per request)."""
+    from zoneops.org.models import Grant  # org.models imports this module for ScopedManager
+
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = list(Grant.objects.filter(person=user).select_related("role", "unit"))
@@ -36,6 +71,7 @@ def _active(user):
 
 
 def grants_for(user, action):
+    registry.check(action)  # a typo raises instead of silently denying
     if not _active(user):
         return []
     return [grant for grant in user_grants(user) if action in grant.role.permissions]
@@ -51,42 +87,51 @@ def require_permission(user, action):
         raise PermissionDenied
 
 
-def _lookups(model):
-    field = getattr(model, "scope_unit_field", "unset")
-    if field == "unset":
-        raise TypeError(f"{model.__name__} does not declare scope_unit_field and cannot be scoped")
-    if field is None:
-        return "path", "pk"
-    return f"{field}__path", f"{field}_id"
+def unit_fields(model):
+    fields = getattr(model, "scope_unit_fields", None)
+    if not fields:
+        raise TypeError(f"{model.__name__} does not declare scope_unit_fields and cannot be scoped")
+    return fields
+
+
+def owner_fields(model):
+    return getattr(model, "scope_owner_fields", ())
+
+
+def _path_lookup(field):
+    return "path" if field == SELF else f"{field}__path"
+
+
+def _id_lookup(field):
+    return "pk" if field == SELF else field
 
 
 def scope_filter(model, user, action):
     """The Q that selects what ``user`` may ``action`` on ``model``; None when that is everything."""
-    path_lookup, id_lookup = _lookups(model)
-    owner_field = getattr(model, "scope_owner_field", None)
+    fields = unit_fields(model)
     condition = Q(pk__in=[])
     for grant in grants_for(user, action):
         if grant.scope == Scope.ALL:
             return None
         anchor = grant.unit if grant.unit_id else user.unit
-        if grant.scope == Scope.UNIT_TREE:
-            condition |= Q(**{f"{path_lookup}__startswith": anchor.path})
-        elif grant.scope == Scope.UNIT:
-            condition |= Q(**{id_lookup: anchor.pk})
-        elif grant.scope == Scope.CUSTOM:
-            condition |= Q(**{f"{id_lookup}__in": [unit.pk for unit in grant.custom_units.all()]})
-        elif grant.scope == Scope.OWN and owner_field:
-            owner_fields = (owner_field,) if isinstance(owner_field, str) else owner_field
-            for name in owner_fields:
+        for field in fields:
+            if grant.scope == Scope.UNIT_TREE:
+                condition |= Q(**{f"{_path_lookup(field)}__startswith": anchor.path})
+            elif grant.scope == Scope.UNIT:
+                condition |= Q(**{_id_lookup(field): anchor.pk})
+            elif grant.scope == Scope.CUSTOM:
+                condition |= Q(**{f"{_id_lookup(field)}__in": [unit.pk for unit in grant.custom_units.all()]})
+        if grant.scope == Scope.OWN:
+            for name in owner_fields(model):
                 condition |= Q(**{name: user.pk})
     return condition
 
 
 def scope(queryset, user, action):
-    """``queryset`` narrowed to the rows ``user`` may ``action``. Deny by default."""
+    """``queryset`` narrowed to the rows ``user`` may ``action``; reached through ``.restrict()``."""
+    condition = scope_filter(queryset.model, user, action)  # checks the code even for anonymous users
     if not _active(user):
         return queryset.none()
-    condition = scope_filter(queryset.model, user, action)
     if condition is None:
         return queryset
     return queryset.filter(condition)
@@ -95,8 +140,9 @@ def scope(queryset, user, action):
 def may_act_on(actor, action, obj):
     """Whether the actor's grants for ``action`` reach ``obj`` (the target check for writes).
 
-    ``obj`` is any scoped row: a unit, a person, later a project.
+    ``obj`` is any scoped row: a unit, a person, a project.
     """
+    registry.check(action)
     if actor.is_system:
         return True
     return scope(type(obj)._base_manager.filter(pk=obj.pk), actor.person, action).exists()

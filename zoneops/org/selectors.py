@@ -3,11 +3,11 @@
 from django.db.models import Count, Q
 
 from zoneops.org.models import Grant, Person, Role, Unit
-from zoneops.org.scope import has_permission, scope, user_grants
+from zoneops.org.scope import has_permission, user_grants
 
 
 def unit_list(*, user, action="unit.view", q="", kind=""):
-    qs = scope(Unit.objects.select_related("parent"), user, action)
+    qs = Unit.objects.restrict(user, action).select_related("parent")
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__icontains=q) | Q(short_name__contains=q))
     if kind:
@@ -17,11 +17,11 @@ def unit_list(*, user, action="unit.view", q="", kind=""):
 
 def unit_get(*, user, pk, action="unit.view"):
     """One unit in scope, or Unit.DoesNotExist (shown as 404) when it is out of scope."""
-    return scope(Unit.objects.select_related("parent"), user, action).get(pk=pk)
+    return Unit.objects.restrict(user, action).select_related("parent").get(pk=pk)
 
 
 def person_list(*, user, action="person.view", q="", unit=None):
-    qs = scope(Person.objects.select_related("unit"), user, action)
+    qs = Person.objects.restrict(user, action).select_related("unit")
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(username__icontains=q) | Q(phone__contains=q))
     if unit is not None:
@@ -30,13 +30,12 @@ def person_list(*, user, action="person.view", q="", unit=None):
 
 
 def person_get(*, user, pk, action="person.view"):
-    return scope(Person.objects.select_related("unit"), user, action).get(pk=pk)
+    return Person.objects.restrict(user, action).select_related("unit").get(pk=pk)
 
 
 def grant_list(*, user, person=None):
     """Grants of the people the user may grant to (the security admin's view)."""
-    people = scope(Person.objects.all(), user, "grant.manage")
-    qs = Grant.objects.filter(person__in=people).select_related("person", "role", "unit", "person__unit")
+    qs = Grant.objects.restrict(user, "grant.manage").select_related("person", "role", "unit", "person__unit")
     if person is not None:
         qs = qs.filter(person=person)
     return qs.prefetch_related("custom_units")

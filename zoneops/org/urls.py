@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zoneops.org import views
+from zoneops.org import views, views_calendar
 
 app_name = "org"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("roles/<int:pk>/", views.role_form, name="role_edit"),
     path("grants/", views.grant_list, name="grant_list"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("calendar/", views_calendar.calendar_view, name="calendar"),
 ]

@@ -25,7 +25,7 @@ from zoneops.org.forms import (
     UnitMoveForm,
 )
 from zoneops.org.models import Grant, Role, Unit
-from zoneops.org.scope import has_permission, require_permission, scope
+from zoneops.org.scope import has_permission, require_permission
 
 UNIT_TABLE = Table(columns=[
     Column("单位名称", "name", sort="name"),
@@ -86,7 +86,7 @@ def unit_detail(request, pk):
     unit = get_or_404(selectors.unit_get, user=request.user, pk=pk)
     children = selectors.unit_list(user=request.user).filter(parent=unit).order_by("sort_order", "path")
     people = selectors.person_list(user=request.user).filter(unit=unit)[:50]
-    can_manage = scope(Unit.objects.filter(pk=unit.pk), request.user, "unit.manage").exists()
+    can_manage = Unit.objects.filter(pk=unit.pk).restrict(request.user, "unit.manage").exists()
     return render(request, "org/unit_detail.html",
                   {"title": unit.name, "unit": unit, "children": children, "people": people, "can_manage": can_manage})
 
@@ -112,7 +112,7 @@ def unit_edit(request, pk):
     form = bootstrap(UnitForm(request.POST or None, instance=unit))
     if request.method == "POST" and form.is_valid():
         done = run_on_form(form, lambda: services.unit_update(
-            actor=Actor.from_request(request), unit=Unit.objects.get(pk=unit.pk),
+            actor=Actor.from_request(request), unit=Unit.objects.unscoped().get(pk=unit.pk),  # checked just above
             expected_version=request.POST.get("version"), **form.cleaned_data))
         if done:
             messages.success(request, "已保存。")
@@ -156,7 +156,7 @@ def person_detail(request, pk):
     grants = Grant.objects.filter(person=person).select_related("role", "unit").prefetch_related("custom_units")
     return render(request, "org/person_detail.html", {
         "title": person.name, "person": person, "grants": grants,
-        "can_manage": scope(type(person).objects.filter(pk=pk), request.user, "person.manage").exists(),
+        "can_manage": type(person).objects.filter(pk=pk).restrict(request.user, "person.manage").exists(),
         "can_unlock": has_permission(request.user, "account.unlock"),
     })
 
@@ -186,7 +186,7 @@ def person_edit(request, pk):
     form = bootstrap(PersonForm(request.POST or None, instance=person, units=units))
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "username"}
-        target = type(person).objects.select_related("unit").get(pk=pk)
+        target = type(person).objects.unscoped().select_related("unit").get(pk=pk)  # checked just above
         done = run_on_form(form, lambda: services.person_update(actor=Actor.from_request(request), person=target,
                                                          expected_version=request.POST.get("version"), **fields))
         if done:

@@ -15,7 +15,8 @@ from zoneops.org.scope import require_permission
 from zoneops.org.selectors import unit_get
 from zoneops.projects import figures, selectors, services
 from zoneops.projects.choices import BuildNature, Stage
-from zoneops.projects.gantt import milestone_flag
+from zoneops.projects.filtersets import filtered_or_invalid, project_filterset
+from zoneops.projects.flags import milestone_flag
 
 router = Router(tags=["项目"])
 
@@ -38,6 +39,7 @@ class ProjectOut(Schema):
     planned_start: date | None
     planned_completion: date | None
     actual_start: date | None
+    reporting_from: date
     leader_id: int | None
     commissioner_id: int | None
     light: str
@@ -79,6 +81,7 @@ class ProjectIn(Schema):
     planned_completion: date | None = None
     location: str = Field("", max_length=200)
     content: str = Field("", max_length=4000)
+    reporting_from: date | None = Field(None, description="起报日期：此前期间的填报为补录；不填为录入当天")
 
 
 class ProjectPatch(Schema):
@@ -93,6 +96,7 @@ class ProjectPatch(Schema):
     location: str | None = Field(None, max_length=200)
     content: str | None = Field(None, max_length=4000)
     measures: str | None = Field(None, max_length=2000)
+    reporting_from: date | None = None
 
 
 class StageIn(Schema):
@@ -125,6 +129,7 @@ class ReportOut(Schema):
     progress_text: str
     status: str
     is_late: bool
+    is_backfill: bool
     review_comment: str
     photos: list[str]
 
@@ -143,26 +148,33 @@ class ReportIn(Schema):
 
 
 class ProjectQuery(Schema):
-    q: str = Field("", max_length=50)
+    """The ledger page's filters (filtersets.ProjectFilterSet), by the same names."""
+
+    q: str = Field("", max_length=50, description="项目名称、业主包含，或项目代码等于")
+    stage: str = Field("", max_length=12, description="阶段")
+    unit: Id | None = Field(None, description="责任单位（含下级）")
+    level: str = Field("", max_length=12, description="级别")
+    industry: str = Field("", max_length=4, description="行业代码（门类字母或数字前缀）")
+    leader: Id | None = Field(None, description="包联领导")
+    light: str = Field("", max_length=12, description="状态灯")
     figure: str = Field("", max_length=20, description="汇总口径代码（见 /projects/summary），与 period 一起下钻")
     period: str = Field("", max_length=12, description="期间：2026、2026-Q1 或 2026-03")
     figure_unit: Id | None = Field(None, description="只看该责任单位（不含下级）")
-    stage: str = Field("", max_length=12)
-    unit_id: Id | None = None
-    level: str = Field("", max_length=12)
-    industry: str = Field("", max_length=4)
-    leader_id: Id | None = None
+    unit_id: Id | None = Field(None, description="已弃用，同 unit", deprecated=True)
+    leader_id: Id | None = Field(None, description="已弃用，同 leader", deprecated=True)
 
 
-def _filters(request, query):
-    unit = unit_get(user=request.user, pk=query.unit_id) if query.unit_id else None
-    leader = None
-    if query.leader_id:
-        from zoneops.org.models import Person
+def _query_data(query):
+    """The query as the ledger FilterSet's data (the deprecated ``unit_id``/``leader_id`` folded in)."""
+    data = query.dict()
+    data["unit"] = data["unit"] or data.pop("unit_id")
+    data["leader"] = data["leader"] or data.pop("leader_id")
+    return {name: value for name, value in data.items() if value not in (None, "")}
 
-        leader = Person.objects.filter(pk=query.leader_id).first()
-    return selectors.ProjectFilters(q=query.q, stage=query.stage, unit=unit, level=query.level,
-                                    industry=query.industry, leader=leader)
+
+def _filtered(request, query, today=None):
+    """The user's scoped projects through the ledger's FilterSet; a value it refuses is a 422."""
+    return filtered_or_invalid(project_filterset(_query_data(query), user=request.user, today=today))
 
 
 def _industry(code):
@@ -193,11 +205,10 @@ class LightsPagination(BoundedPagination):
 @paginate(LightsPagination)
 def project_list(request, query: Query[ProjectQuery]):
     """Without ``figure``, terminated projects are left out unless ``stage=cancelled`` (as on the ledger page)."""
-    rows, _figure, error = figures.ledger_rows_for(
-        selectors.project_list(user=request.user, filters=_filters(request, query)),
-        {"figure": query.figure, "period": query.period, "figure_unit": query.figure_unit}, stage=query.stage)
-    if error:
-        raise ValidationError({"figure": error})
+    filterset = project_filterset(_query_data(query), user=request.user)
+    rows = filtered_or_invalid(filterset)
+    if filterset.figure_error:
+        raise ValidationError({"figure": filterset.figure_error})
     return rows.order_by("-updated_at", "pk")
 
 
@@ -340,7 +351,7 @@ class BattleMapOut(Schema):
 def battle_map(request, query: Query[ProjectQuery]):
     require_permission(request.user, "project.view")
     today = timezone.localdate()
-    projects = selectors.battle_map_rows(user=request.user, filters=_filters(request, query),
+    projects = selectors.battle_map_rows(queryset=_filtered(request, query, today),
                                          limit=selectors.BATTLE_MAP_LIMIT + 1, today=today)
     rows = []
     for project in projects[: selectors.BATTLE_MAP_LIMIT]:

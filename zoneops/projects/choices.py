@@ -31,8 +31,12 @@ STAGE_DATE_FIELD = {
     Stage.OPERATING: "operating_on",
     Stage.FULL_OUTPUT: "full_output_on",
 }
-# Stages in which a project reports progress every period.
+# Stages in which a project reports progress every period (missing periods count against it).
 REPORTING_STAGES = [Stage.STARTED, Stage.IN_STATS, Stage.BUILDING]
+# Stages in which a report may be filed: the reporting stages, and a completed project's last periods.
+FILING_STAGES = [*REPORTING_STAGES, Stage.COMPLETED]
+# Stages the status light does not judge (not begun, finished, or ended): always green.
+UNJUDGED_STAGES = [Stage.RESERVE, Stage.OPERATING, Stage.FULL_OUTPUT, Stage.CANCELLED]
 
 
 class Level(models.TextChoices):

@@ -1,20 +1,20 @@
 """The project ledger (重点项目台账) in Excel: exported in the government layout, imported back.
 
 Money is 万元 in the sheet (exact to the 元, shown with two decimals) and integer 元 in the
-database. An import checks every row — cell types, references within the actor's data scope,
-Project.full_clean, duplicates within the file and against the ledger — and writes nothing
-unless all rows pass; the write is one transaction with one audit row.
+database. An import reads the cells and resolves the names in them (units, people, industry codes)
+within the actor's data scope; everything else is the service's (``services.project_import``, the
+bulk-friendly ``project_create``): the model's rules, the uniqueness rules, permissions, the stage
+rules with stage history and actual dates, one transaction and one audit row. Nothing is written
+unless every row passes.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied
 from zoneops.core.models import IndustryCode
 from zoneops.core.money import yuan_to_wan
@@ -30,9 +30,11 @@ from zoneops.exchange.xlsx import (
     layout_response,
     money_wan,
     read_workbook,
+    write_layout,
 )
 from zoneops.org.models import Person, Unit
-from zoneops.org.scope import has_permission, scope
+from zoneops.org.scope import has_permission
+from zoneops.projects import services
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, BuildNature, Level, Stage
 from zoneops.projects.models import Project
 
@@ -74,14 +76,42 @@ LAYOUT = Layout(frozen_columns=2, columns=(
     Column("包联领导", LIAISON, "leader", width=10),
     Column("项目专员", LIAISON, "commissioner", width=10),
 ))
+_HEADERS = {column.field for column in LAYOUT.columns if column.field}
 _MONEY_COLUMNS = [index for index, column in enumerate(LAYOUT.columns) if column.group == MONEY]
 
 
 # --- Export ---------------------------------------------------------------------------------
 
+# What a ledger row needs, read as tuples: building 20,000 Project instances with their related rows
+# cost more than writing the whole sheet (docs/benchmarks.md, 文档).
+_EXPORT_FIELDS = (
+    "name", "code", "enterprise", "responsible_unit__name", "industry_id", "build_nature",
+    *LEVEL_FIELDS_BY_CODE.values(), "stage", "total_investment", "year_plan_investment", "invested_year",
+    "invested_total", "investment_before", "planned_start", "planned_completion", "location", "content",
+    "leader__name", "commissioner__name",
+)
+
+
 def export_ledger(queryset):
     """The ledger as an .xlsx download. ``queryset`` comes from ``selectors.project_queryset``
     (or ``project_list``), already scoped and filtered, with invested_year/invested_total."""
+    title, rows, footer = _ledger_sheet(queryset)
+    return layout_response(LAYOUT, filename=ledger_filename(), title=title, rows=rows, footer_rows=[footer])
+
+
+def write_ledger(queryset, target):
+    """The same workbook as :func:`export_ledger`, written to ``target`` (a path or a binary file),
+    e.g. by a background job; returns the number of projects written."""
+    title, rows, footer = _ledger_sheet(queryset)
+    return write_layout(target, LAYOUT, title=title, rows=rows, footer_rows=[footer])
+
+
+def ledger_filename():
+    return f"重点项目台账-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def _ledger_sheet(queryset):
+    """(title, rows as a generator, the 合计 row) for the ledger of ``queryset``."""
     queryset = queryset.order_by("responsible_unit__path", "pk")
     totals = queryset.aggregate(count=Count("pk"), total=Sum("total_investment"), plan=Sum("year_plan_investment"),
                                 year=Sum("invested_year"), reported=Sum("invested_total"),
@@ -91,11 +121,10 @@ def export_ledger(queryset):
     sums = [totals["total"], totals["plan"], totals["year"], (totals["reported"] or 0) + (totals["before"] or 0)]
     for index, yuan in zip(_MONEY_COLUMNS, sums, strict=True):
         footer[index] = _wan(yuan or 0)
-    rows = (_export_row(number, project)
-            for number, project in enumerate(queryset.iterator(chunk_size=2000), start=1))
-    return layout_response(LAYOUT, filename=f"重点项目台账-{today:%Y%m%d}.xlsx",
-                           title=f"重点项目台账（截至{today.year}年{today.month}月{today.day}日）",
-                           rows=rows, footer_rows=[footer])
+    labels = {name: dict(Project._meta.get_field(name).flatchoices) for name in ("stage", "build_nature")}
+    values = queryset.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    rows = (_export_row(number, row, labels) for number, row in enumerate(values, start=1))
+    return f"重点项目台账（截至{today.year}年{today.month}月{today.day}日）", rows, footer
 
 
 def _wan(yuan):
@@ -103,15 +132,15 @@ def _wan(yuan):
     return yuan_to_wan(yuan, places=4)
 
 
-def _export_row(number, project):
+def _export_row(number, row, labels):
+    (name, code, enterprise, unit, industry, build_nature, national, provincial, city, district, stage, total,
+     plan, year, reported, before, start, completion, location, content, leader, commissioner) = row
+    levels = "、".join(level.label for level, flag in zip(LEVEL_FIELDS_BY_CODE, (national, provincial, city, district),
+                                                         strict=True) if flag)
     return [
-        number, project.name, project.code or None, project.enterprise, project.responsible_unit.name,
-        project.industry_id, project.get_build_nature_display(), "、".join(level.label for level in project.levels),
-        project.get_stage_display(), _wan(project.total_investment), _wan(project.year_plan_investment),
-        _wan(project.invested_year), _wan(project.invested_total + project.investment_before),
-        project.planned_start, project.planned_completion, project.location or None, project.content or None,
-        project.leader.name if project.leader else None,
-        project.commissioner.name if project.commissioner else None,
+        number, name, code or None, enterprise, unit, industry, labels["build_nature"].get(build_nature, build_nature),
+        levels, labels["stage"].get(stage, stage), _wan(total), _wan(plan), _wan(year), _wan(reported + before),
+        start, completion, location or None, content or None, leader, commissioner,
     ]
 
 
@@ -121,32 +150,24 @@ def import_ledger(file, *, actor, commit):
     """Check every row of a ledger file (a path or a binary file) and, when ``commit`` and every
     row passes, create the projects. Returns the DryRun; ``created`` is the number written.
 
-    The database checks run again inside the write transaction, so a unit, person or project
-    changed since the dry run cannot slip through.
+    The rows are written by ``services.project_import``, the bulk-friendly ``project_create``: the
+    same rules, permissions (project.edit on the 责任单位; project.stage for a row past 储备), stage
+    history and actual dates as the form and the API. When committing, references and rules are
+    checked inside the write transaction, so a unit, person or project changed since the dry run
+    cannot slip through.
     """
     if not actor.is_system and not has_permission(actor.person, "project.edit"):
         raise PermissionDenied("您无权导入项目。")
     parsed = read_workbook(file, LAYOUT)
-    result = _check(parsed, actor)
-    if not commit or not result.ok:
-        return result
+    if not commit or not parsed.ok:
+        return _check(parsed, actor, write=False)
     try:
         with transaction.atomic():
-            result = _check(parsed, actor)
-            if result.ok:
-                _write(result, actor)
+            result = _check(parsed, actor, write=True)
     except IntegrityError:  # another writer took a 项目代码 between our check and the insert
         result = DryRun()
         result.add_error(None, "", "导入时发现项目代码已被他人占用，未写入任何数据，请重新预检。")
     return result
-
-
-def _write(result, actor):
-    projects = Project.objects.bulk_create([row.instance for row in result.rows], batch_size=500)
-    audit_record(actor, "project.import", ("projects.project", "", "项目库Excel导入"),
-                 changes={"count": len(projects), "ids": [project.pk for project in projects]},
-                 detail=f"导入项目{len(projects)}个")
-    result.created = len(projects)
 
 
 _REFERENCE_FIELDS = ("responsible_unit", "industry", "leader", "commissioner")
@@ -171,8 +192,8 @@ class _References:
         person_keys = keys("leader", "commissioner")
         people = Person.objects.filter(is_active=True).filter(Q(username__in=person_keys) | Q(name__in=person_keys))
         if not actor.is_system:
-            units = scope(units, actor.person, "project.edit")
-            people = scope(people, actor.person, "person.view") | people.filter(pk=actor.person.pk)
+            units = units.restrict(actor.person, "project.edit")
+            people = people.restrict(actor.person, "person.view") | people.filter(pk=actor.person.pk)
         codes = {_industry_code(key) for key in keys("industry")}
         return cls(units=_index(units, "code", "name"), people=_index(people, "username", "name"),
                    industries={code.pk: code for code in IndustryCode.objects.filter(code__in=codes)})
@@ -193,8 +214,9 @@ def _industry_code(text):
     return text.split()[0].upper() if text.strip() else ""
 
 
-def _check(parsed, actor):
-    """A fresh DryRun for ``parsed``'s rows: references resolved, instances built and validated."""
+def _check(parsed, actor, *, write):
+    """A fresh DryRun for ``parsed``'s rows: references resolved, then the service's checks (and,
+    with ``write`` and no error so far, the write)."""
     result = DryRun(rows=[ParsedRow(row.number, dict(row.values), set(row.failed)) for row in parsed.rows],
                     errors=list(parsed.errors))
     if not result.rows:
@@ -202,10 +224,41 @@ def _check(parsed, actor):
     references = _References.load(result.rows, actor)
     for row in result.rows:
         _resolve(row, references, result)
-        row.instance = _build(row, actor, result)
-    _check_duplicates(result)
+    new = [_new_project(row) for row in result.rows]
+    if write and result.ok:
+        try:
+            result.created = len(services.project_import(actor=actor, rows=new))
+        except services.ProjectRowsInvalid as refused:
+            _add_service_errors(result, refused.rows)
+    else:
+        projects, _history, errors = services.project_import_check(actor=actor, rows=new)
+        for row, project in zip(result.rows, projects, strict=True):
+            row.instance = project
+        _add_service_errors(result, errors)
     result.sort_errors(LAYOUT)
     return result
+
+
+def _new_project(row):
+    """The service's row: the cells that parsed, levels as the four flags."""
+    values = {name: value for name, value in row.values.items() if name not in row.failed}
+    levels = values.pop("levels", frozenset())
+    stage = values.pop("stage", Stage.RESERVE)
+    return services.NewProject(fields=values | {LEVEL_FIELDS_BY_CODE[level]: True for level in levels},
+                               stage=stage, label=f"第{row.number}行")
+
+
+def _add_service_errors(result, errors):
+    """The service's {index: {field: [messages]}} as per-row errors under the layout's headers; a
+    cell that did not parse already has its error (what the model says of the missing value is noise)."""
+    for index, fields in errors.items():
+        row = result.rows[index]
+        for name, messages in fields.items():
+            if name in row.failed:
+                continue
+            header = LAYOUT.header_for(name) if name in _HEADERS else ""
+            for message in messages:
+                result.add_error(row.number, header, f"有误：{message}" if header else message)
 
 
 _NOT_FOUND = {
@@ -238,48 +291,3 @@ def _resolve(row, references, result):
             result.add_error(row.number, LAYOUT.header_for(name), messages[name].format(key))
         else:
             row.values[name] = found
-
-
-def _build(row, actor, result):
-    values = {name: value for name, value in row.values.items() if name not in row.failed}
-    levels = values.pop("levels", frozenset())
-    project = Project(created_by=actor.person, **values,
-                      **{LEVEL_FIELDS_BY_CODE[level]: True for level in levels})
-    # References were resolved from the database above (a foreign key check would cost a query
-    # per row); uniqueness is checked for all rows at once in _check_duplicates.
-    exclude = set(row.failed) | set(_REFERENCE_FIELDS) | {"created_by"}
-    try:
-        project.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            header = "" if name == NON_FIELD_ERRORS else LAYOUT.header_for(name)
-            row.failed.add(name)
-            for message in messages:
-                result.add_error(row.number, header, f"有误：{message}" if header else message)
-    return project
-
-
-def _check_duplicates(result):
-    """项目代码 is unique in the ledger; a 项目名称 is unique within its 责任单位."""
-    projects = [row.instance for row in result.rows]
-    codes = {project.code for project in projects if project.code}
-    taken_codes = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
-    taken_names = set(Project.objects.filter(
-        responsible_unit__in={project.responsible_unit_id for project in projects if project.responsible_unit_id},
-        name__in={project.name for project in projects}).values_list("responsible_unit_id", "name"))
-    first_code, first_name = {}, {}
-    for row in result.rows:
-        project = row.instance
-        if project.code and "code" not in row.failed:
-            first = first_code.setdefault(project.code, row.number)
-            if project.code in taken_codes:
-                result.add_error(row.number, "项目代码", "已被系统中的其他项目使用")
-            elif first != row.number:
-                result.add_error(row.number, "项目代码", f"与第{first}行重复")
-        if project.responsible_unit_id and project.name:
-            key = (project.responsible_unit_id, project.name)
-            first = first_name.setdefault(key, row.number)
-            if key in taken_names:
-                result.add_error(row.number, "项目名称", "在该责任单位下已有同名项目")
-            elif first != row.number:
-                result.add_error(row.number, "项目名称", f"与第{first}行重复（同一责任单位下项目名称不能相同）")

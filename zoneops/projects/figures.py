@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from zoneops.core.money import YUAN_PER_YI, format_wan
 from zoneops.core.periods import PeriodKind, parse_period, period_containing
-from zoneops.org.scope import scope
 from zoneops.projects.choices import ReportStatus, Stage, StatsStatus
 from zoneops.projects.models import ProgressReport, Project, ProjectRules
 
@@ -179,7 +178,7 @@ class FigureTable:
 
 
 def _scoped_projects(user):
-    return scope(Project.objects.all(), user, "project.view")
+    return Project.objects.restrict(user, "project.view")
 
 
 def figure_table(*, user, period):
@@ -194,7 +193,7 @@ def figure_table(*, user, period):
                                                           "responsible_unit__path").annotate(**annotations))
     year_start = date(period.start.year, 1, 1)
     in_period = Q(period_start__gte=period.start)
-    report_rows = (scope(ProgressReport.objects.filter(COUNTED_REPORTS), user, "project.view")
+    report_rows = (ProgressReport.objects.filter(COUNTED_REPORTS).restrict(user, "project.view")
                    .filter(period_start__gte=year_start, period_start__lte=period.end).order_by()
                    .values("project__responsible_unit_id", "project__responsible_unit__name",
                            "project__responsible_unit__path")

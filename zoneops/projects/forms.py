@@ -3,29 +3,20 @@ from django import forms
 from zoneops.core.forms import WanField
 from zoneops.core.models import IndustryCode
 from zoneops.core.periods import period_containing
-from zoneops.projects.choices import ApprovalMode, ApprovalStage, Level, Light, Stage
+from zoneops.projects.choices import ApprovalMode, ApprovalStage, Stage
 from zoneops.projects.models import MilestoneTemplate, Project, ProjectRules
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProjectFilterForm(forms.Form):
-    q = forms.CharField(label="关键字", required=False, max_length=50,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称/业主/项目代码"}))
-    stage = forms.ChoiceField(label="阶段", required=False, choices=[("", "全部")] + Stage.choices)
-    unit = forms.ModelChoiceField(label="责任单位（含下级）", required=False, queryset=None)
-    level = forms.ChoiceField(label="级别", required=False, choices=[("", "全部")] + Level.choices)
-    industry = forms.CharField(label="行业代码", required=False, max_length=4,
-                               widget=forms.TextInput(attrs={"placeholder": "如 C 或 36"}))
-    light = forms.ChoiceField(label="状态灯", required=False, choices=[("", "全部")] + Light.choices)
-    # A summary figure's drill-down (projects/figures.py) survives changing the other filters.
-    figure = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    period = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
-    figure_unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    """The form ProjectFilterSet (filtersets.py) builds its fields on: checks what one field cannot."""
 
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+    def clean_industry(self):
+        code = (self.cleaned_data.get("industry") or "").strip().upper()
+        if code and not (code.isdigit() or (len(code) == 1 and code.isalpha())):
+            raise forms.ValidationError("行业代码为门类字母（如 C）或数字代码（如 36、361）。")
+        return code
 
 
 class ProjectForm(forms.ModelForm):
@@ -44,9 +35,9 @@ class ProjectForm(forms.ModelForm):
             "industry", "build_nature", "is_national_key", "is_provincial_key", "is_city_key", "is_district_key",
             "total_investment", "year_plan_investment", "investment_before", "planned_start",
             "planned_completion", "location", "content", "expected_output", "expected_tax", "expected_jobs",
-            "measures", "standard", "reward_penalty",
+            "measures", "standard", "reward_penalty", "reporting_from",
         ]
-        widgets = {"planned_start": DATE, "planned_completion": DATE,
+        widgets = {"planned_start": DATE, "planned_completion": DATE, "reporting_from": DATE,
                    "content": forms.Textarea(attrs={"rows": 3}), "measures": forms.Textarea(attrs={"rows": 2}),
                    "standard": forms.Textarea(attrs={"rows": 2}), "reward_penalty": forms.Textarea(attrs={"rows": 2})}
 
@@ -58,12 +49,15 @@ class ProjectForm(forms.ModelForm):
         self.fields["task_force"].queryset = task_forces
         self.fields["leader"].queryset = people
         self.fields["commissioner"].queryset = people
+        self.fields["reporting_from"].required = False  # blank: the day the project enters the ledger
 
     def clean(self):
         data = super().clean()
         for name in ("year_plan_investment", "investment_before"):
             if data.get(name) is None:
                 data[name] = 0
+        if data.get("reporting_from") is None and self.instance.pk:
+            data["reporting_from"] = self.instance.reporting_from
         return data
 
 
@@ -201,7 +195,7 @@ class RulesForm(forms.ModelForm):
 
     class Meta:
         model = ProjectRules
-        fields = [field.name for field in ProjectRules._meta.fields if field.name != "id"]
+        fields = [field.name for field in ProjectRules._meta.fields if field.name not in ("id", "unit")]
 
 
 class QuarterTargetForm(forms.Form):

@@ -1,8 +1,8 @@
 """The battle map (挂图作战图) as geometry: where each project's bar, milestone flags and today's line
 fall on a month axis, in SVG user units, so that the template only draws what is computed here.
 
-The flag rule (红旗 finished on time, 黑旗 overdue or finished late) lives here and only here:
-``milestone_flag`` for rows in memory and ``black_flag_condition`` for the database.
+The flag rule (红旗 finished on time, 黑旗 overdue or finished late) is the project domain's
+(:mod:`zoneops.projects.flags`); this module only draws it.
 """
 
 import calendar
@@ -11,29 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import F, Q
-
 from zoneops.projects.choices import Flag, Light
-
-# --- The flag rule --------------------------------------------------------------------------
-
-
-def milestone_flag(milestone, today):
-    """红旗 when done by its planned date; 黑旗 when done late or not done and past due; else 未到期.
-
-    A milestone due today and not yet done is still on time: it turns black tomorrow.
-    """
-    planned, actual = milestone.planned_date, milestone.actual_date
-    if actual is not None:
-        return Flag.RED if actual <= planned else Flag.BLACK
-    return Flag.BLACK if planned < today else Flag.PENDING
-
-
-def black_flag_condition(today, prefix=""):
-    """``milestone_flag(...) == Flag.BLACK`` as a Q, e.g. ``prefix="milestones__"`` from Project."""
-    return Q(**{f"{prefix}actual_date__isnull": True, f"{prefix}planned_date__lt": today}) | Q(
-        **{f"{prefix}actual_date__gt": F(f"{prefix}planned_date")})
-
+from zoneops.projects.flags import milestone_flag
 
 # --- Layout (SVG user units; the A3 sheet maps 1400 units to 400 mm) ------------------------
 

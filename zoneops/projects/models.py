@@ -1,16 +1,22 @@
-"""Key projects (重点项目): the ledger, stage history, milestones, progress reports, statistics
-inclusion, approvals, and the zone's rules for them."""
+"""Key projects (重点项目): the ledger, milestones, progress reports, statistics
+inclusion, approvals and the rules for them (per unit). Stage history is core.TransitionRecord."""
 
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from zoneops.core.models import TimeStampedModel, VersionedModel
 from zoneops.core.money import YUAN_PER_WAN, YUAN_PER_YI, MoneyField
+from zoneops.core.rulesets import nearest_rules, rule_book
+from zoneops.org.scope import ScopedManager
 from zoneops.projects.choices import (
     LEVEL_FIELDS_BY_CODE,
     STATS_DOCUMENTS,
@@ -36,8 +42,14 @@ def validate_project_code(value):
 
 
 class ProjectRules(models.Model):
-    """The zone's rules for projects, kept as data (one row). Defaults follow common practice."""
+    """Rules for projects, kept as data per unit and inherited down the unit tree: a project follows
+    the rules of its responsible unit's nearest ancestor-or-self that has a row, else the platform
+    default (the row without a unit). Defaults follow common practice."""
 
+    scope_unit_fields = ("unit",)  # a unit's own rules; the platform default (no unit) only under 全部
+
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name="适用单位", help_text="空为全平台默认规则；下级单位未单独设置时沿用上级。")
     stats_threshold = MoneyField("纳统起点（元）", default=500 * YUAN_PER_WAN)
     report_frequency = models.CharField("填报周期", max_length=10, choices=ReportFrequency.choices,
                                         default=ReportFrequency.MONTH)
@@ -48,29 +60,51 @@ class ProjectRules(models.Model):
     red_overdue_milestones = models.PositiveSmallIntegerField("红灯：逾期节点数≥", default=2)
     yellow_missing_reports = models.PositiveSmallIntegerField("黄灯：缺报期数≥", default=1)
     red_missing_reports = models.PositiveSmallIntegerField("红灯：缺报期数≥", default=2)
+    missing_reports_listed = models.PositiveSmallIntegerField(
+        "缺报最多列出期数", default=24, validators=[MinValueValidator(1)],
+        help_text="长期未报的项目只列出最早的这些期，避免列表过长。")
     yellow_investment_lag_percent = models.PositiveSmallIntegerField("黄灯：投资滞后计划百分点≥", default=10)
     red_investment_lag_percent = models.PositiveSmallIntegerField("红灯：投资滞后计划百分点≥", default=30)
     signing_major_threshold = MoneyField("签约大项目门槛（元）", default=YUAN_PER_YI,
                                          help_text="新签约（≥1亿元）一栏按总投资不低于此数计。")
     signing_huge_threshold = MoneyField("签约重大项目门槛（元）", default=10 * YUAN_PER_YI,
                                         help_text="新签约（≥10亿元）一栏按总投资不低于此数计。")
+    investment_lag_grace_days = models.PositiveSmallIntegerField(
+        "序时进度起评天数", default=30, help_text="年初（或当年开工）后满这些天才评价投资是否滞后序时进度。")
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = "项目规则"
+        constraints = [
+            # One row per unit and one platform default (a plain unique on a nullable column allows many NULLs).
+            models.UniqueConstraint(Coalesce("unit", Value(0)), name="projects_rules_one_per_unit"),
+        ]
 
     def __str__(self):
-        return "项目规则"
+        return f"项目规则（{self.unit}）" if self.unit_id else "项目规则（全平台默认）"
 
     @classmethod
     def current(cls):
-        return cls.objects.get_or_create(pk=1)[0]
+        """The platform default (the row without a unit)."""
+        return cls.objects.filter(unit__isnull=True).first() or cls.objects.create(unit=None)
+
+    @classmethod
+    def book(cls):
+        """Every rules row, loaded once, for resolving many projects' rules in memory."""
+        return rule_book(cls.objects.all(), default=cls.current())
+
+    @classmethod
+    def for_unit(cls, unit):
+        """The rules governing ``unit``: its own, else the nearest ancestor's, else the default."""
+        return nearest_rules(cls.objects.all(), unit.path) or cls.current()
 
 
 class Project(VersionedModel):
     """A key project (重点项目) in the ledger (项目库)."""
 
-    scope_unit_field = "responsible_unit"
-    scope_owner_field = ("commissioner", "leader")  # 仅本人: the 项目专员 and the 包联领导
+    scope_unit_fields = ("responsible_unit",)
+    scope_owner_fields = ("commissioner", "leader")  # 仅本人: the 项目专员 and the 包联领导
 
     name = models.CharField("项目名称", max_length=200)
     code = models.CharField("项目代码", max_length=24, blank=True, validators=[validate_project_code],
@@ -105,6 +139,9 @@ class Project(VersionedModel):
     actual_completion = models.DateField("实际竣工", null=True, blank=True)
     operating_on = models.DateField("投产日期", null=True, blank=True)
     full_output_on = models.DateField("达产日期", null=True, blank=True)
+    reporting_from = models.DateField(
+        "起报日期", default=timezone.localdate,
+        help_text="从该日所在的填报期间起要求按期填报；此前期间的填报记为补录，不计缺报、不算逾期。默认为录入台账的当天。")
     location = models.CharField("建设地点", max_length=200, blank=True)
     content = models.TextField("建设内容及规模", max_length=4000, blank=True)
     expected_output = MoneyField("预计年产值（元）", null=True, blank=True)
@@ -115,6 +152,10 @@ class Project(VersionedModel):
     reward_penalty = models.TextField("定奖惩", max_length=2000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # The shared state history (core.workflow); deleting a project deletes its stage changes.
+    transitions = GenericRelation("core.TransitionRecord")
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -150,6 +191,8 @@ class Project(VersionedModel):
 
     def clean(self):
         errors = {}
+        if self.total_investment is not None and self.total_investment < 0:  # the check constraint, in words
+            errors["total_investment"] = "总投资不能为负数。"
         if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
             errors["planned_completion"] = "计划竣工日期不能早于计划开工日期。"
         if self.year_plan_investment and self.total_investment is not None \
@@ -157,26 +200,6 @@ class Project(VersionedModel):
             errors["year_plan_investment"] = "本年计划投资不能大于总投资。"
         if errors:
             raise ValidationError(errors)
-
-
-class StageChange(models.Model):
-    """One step of a project's stage history: who, when, why."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField("原阶段", max_length=12, choices=Stage.choices)
-    to_stage = models.CharField("新阶段", max_length=12, choices=Stage.choices)
-    effective_on = models.DateField("发生日期")
-    reason = models.CharField("原因", max_length=500, blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-        verbose_name = "阶段变更"
-
-    def __str__(self):
-        return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
 
 class MilestoneTemplate(TimeStampedModel):
@@ -211,6 +234,9 @@ class MilestoneTemplateItem(models.Model):
 class Milestone(models.Model):
     """A node (节点) of a project's schedule. The baseline is the first plan and never changes."""
 
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     seq = models.PositiveSmallIntegerField("顺序")
     name = models.CharField("节点名称", max_length=50)
@@ -219,6 +245,8 @@ class Milestone(models.Model):
     actual_date = models.DateField("完成日期", null=True, blank=True)
     replan_count = models.PositiveSmallIntegerField("调整次数", default=0)
     note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["project", "seq"]
@@ -233,8 +261,8 @@ class Milestone(models.Model):
 class ProgressReport(VersionedModel):
     """A progress report (进度填报) for one period. Cumulative figures are derived, never stored."""
 
-    scope_unit_field = "project__responsible_unit"
-    scope_owner_field = ("project__commissioner", "project__leader")
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
     period_key = models.CharField("期间", max_length=12)
@@ -249,9 +277,13 @@ class ProgressReport(VersionedModel):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     is_late = models.BooleanField("逾期填报", default=False)
+    is_backfill = models.BooleanField("补录", default=False,
+                                      help_text="起报日期之前的期间：历史补录，不算逾期。")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     review_comment = models.CharField("审核意见", max_length=500, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["project", "-period_start"]
@@ -272,12 +304,19 @@ def report_photo_path(instance, filename):
 
 
 class ReportPhoto(models.Model):
+    """A site photo (现场照片) of a progress report."""
+
+    scope_unit_fields = ("report__project__responsible_unit",)
+    scope_owner_fields = ("report__project__commissioner", "report__project__leader")
+
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField("照片", upload_to=report_photo_path)
     taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["report", "id"]
@@ -294,13 +333,15 @@ class StatsQuarterTarget(models.Model):
     (and those of the units below it) by their inclusion date.
     """
 
-    scope_unit_field = "unit"
+    scope_unit_fields = ("unit",)
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="stats_targets",
                              verbose_name="单位")
     year = models.PositiveSmallIntegerField("年度")
     quarter = models.PositiveSmallIntegerField("季度", validators=[MinValueValidator(1), MaxValueValidator(4)])
     target_count = models.PositiveIntegerField("目标项目数")
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["year", "quarter"]
@@ -317,8 +358,8 @@ def _empty_checklist():
 class StatsInclusion(TimeStampedModel):
     """A project's path into the fixed-asset investment statistics (先入库，后有数)."""
 
-    scope_unit_field = "project__responsible_unit"
-    scope_owner_field = ("project__commissioner", "project__leader")
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="stats")
     planned_year = models.PositiveSmallIntegerField("计划纳统年度")
@@ -328,6 +369,8 @@ class StatsInclusion(TimeStampedModel):
     documents = models.JSONField("资料清单", default=_empty_checklist)
     included_on = models.DateField("入库日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = "入库纳统"
@@ -345,8 +388,8 @@ class StatsInclusion(TimeStampedModel):
 class ApprovalItem(TimeStampedModel):
     """One approval (审批事项) in the four stages of 工程建设项目审批, with a limit in working days."""
 
-    scope_unit_field = "project__responsible_unit"
-    scope_owner_field = ("project__commissioner", "project__leader")
+    scope_unit_fields = ("project__responsible_unit",)
+    scope_owner_fields = ("project__commissioner", "project__leader")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
     stage = models.CharField("审批阶段", max_length=24, choices=ApprovalStage.choices)
@@ -358,6 +401,8 @@ class ApprovalItem(TimeStampedModel):
     submitted_on = models.DateField("申报日期", null=True, blank=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     done_on = models.DateField("办结日期", null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["project", "stage", "id"]

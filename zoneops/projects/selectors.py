@@ -7,24 +7,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zoneops.core.industry import codes_under
-from zoneops.core.periods import period_containing
-from zoneops.org.scope import scope
-from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, REPORTING_STAGES, Light, ReportStatus, Stage
+from zoneops.core.periods import missing_periods, period_containing
+from zoneops.projects.choices import REPORTING_STAGES, UNJUDGED_STAGES, Light, ReportStatus, Stage
 from zoneops.projects.figures import COUNTED_REPORTS, stock
-from zoneops.projects.gantt import black_flag_condition
+from zoneops.projects.flags import black_flag_condition
 from zoneops.projects.models import Milestone, ProgressReport, Project, ProjectRules
-
-
-@dataclass(frozen=True)
-class ProjectFilters:
-    q: str = ""
-    stage: str = ""
-    unit: object = None  # a Unit: the unit and everything below it
-    level: str = ""
-    industry: str = ""  # a GB/T 4754 code prefix (门类 letter or digits)
-    leader: object = None
-    light: str = ""
 
 
 def _sum_reports(condition=None):
@@ -45,7 +32,7 @@ def project_queryset(*, user, action="project.view", today=None):
     overdue = (Milestone.objects.filter(black_flag_condition(today), project=OuterRef("pk")).order_by()
                .values("project").annotate(n=Count("pk")).values("n"))
     return (
-        scope(Project.objects.all(), user, action)
+        Project.objects.restrict(user, action)
         .select_related("responsible_unit", "leader", "commissioner", "industry")
         .annotate(
             invested_total=_sum_reports(),
@@ -57,32 +44,12 @@ def project_queryset(*, user, action="project.view", today=None):
     )
 
 
-def project_list(*, user, filters=ProjectFilters(), today=None):
-    return _filtered(project_queryset(user=user, today=today), filters)
-
-
-def _filtered(qs, filters):
-    if filters.q:
-        qs = qs.filter(Q(name__contains=filters.q) | Q(enterprise__contains=filters.q) | Q(code=filters.q))
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
-    if filters.unit is not None:
-        qs = qs.filter(responsible_unit__path__startswith=filters.unit.path)
-    if filters.level in LEVEL_FIELDS_BY_CODE:
-        qs = qs.filter(**{LEVEL_FIELDS_BY_CODE[filters.level]: True})
-    if filters.industry:
-        qs = qs.filter(industry_id__in=codes_under(filters.industry))
-    if filters.leader is not None:
-        qs = qs.filter(leader=filters.leader)
-    return qs
-
-
 def project_leaders(*, user):
     """People who lead (包联) at least one project the user may see."""
     from zoneops.org.models import Person
 
-    led = scope(Project.objects.all(), user, "project.view").filter(leader__isnull=False).values("leader_id")
-    return Person.objects.filter(pk__in=led).order_by("name")
+    led = Project.objects.restrict(user, "project.view").filter(leader__isnull=False).values("leader_id")
+    return Person.objects.unscoped().filter(pk__in=led).order_by("name")  # unscoped: a leader of a visible project
 
 
 def project_get(*, user, pk, action="project.view"):
@@ -109,22 +76,23 @@ def cumulative_for(project):
     return list(reversed(reports))
 
 
+def rules_for(project):
+    """The rules governing a project: its responsible unit's own or nearest ancestor's, else the default."""
+    return ProjectRules.for_unit(project.responsible_unit)
+
+
 def missing_reports(project, rules, today=None):
-    """Periods whose fill-in window has closed without a report, since the project started."""
-    from zoneops.projects.services import report_deadline
+    """Periods whose fill-in window has closed without a report, from the project's start or its first
+    reporting period (起报期间) whichever is later, after its latest report. At most
+    ``rules.missing_reports_listed`` periods."""
+    from zoneops.projects.services import first_report_period
 
     today = today or timezone.localdate()
     if project.stage not in REPORTING_STAGES or not project.actual_start:
         return []
-    last_end = getattr(project, "last_report_end", None)
-    period = period_containing(rules.report_frequency, max(project.actual_start, last_end or project.actual_start))
-    if last_end and period.end <= last_end:
-        period = period.next()
-    missing = []
-    while report_deadline(period.end, rules) < today and len(missing) < 24:
-        missing.append(period)
-        period = period.next()
-    return missing
+    first = max(first_report_period(project, rules), period_containing(rules.report_frequency, project.actual_start))
+    return missing_periods(first, last_filed_end=getattr(project, "last_report_end", None), today=today,
+                           window_days=rules.report_window_days, limit=rules.missing_reports_listed)
 
 
 @dataclass(frozen=True)
@@ -143,7 +111,7 @@ class LightVerdict:
 def status_light(project, rules, today=None):
     """Green/yellow/red with the reasons, from the zone's rules. Needs project_queryset's annotations."""
     today = today or timezone.localdate()
-    if project.stage in (Stage.CANCELLED, Stage.RESERVE, Stage.FULL_OUTPUT, Stage.OPERATING):
+    if project.stage in UNJUDGED_STAGES:
         return LightVerdict(Light.GREEN, ())
     red, yellow = [], []
     flags = project.black_flags
@@ -156,7 +124,7 @@ def status_light(project, rules, today=None):
         red.append(f"缺报{missing}期")
     elif missing >= rules.yellow_missing_reports:
         yellow.append(f"缺报{missing}期")
-    lag = investment_lag_percent(project, today)
+    lag = investment_lag_percent(project, today, rules)
     if lag is not None:
         if lag >= rules.red_investment_lag_percent:
             red.append(f"投资滞后序时进度{lag}个百分点")
@@ -169,14 +137,14 @@ def status_light(project, rules, today=None):
     return LightVerdict(Light.GREEN, ())
 
 
-def investment_lag_percent(project, today):
+def investment_lag_percent(project, today, rules):
     """How many percentage points this year's investment is behind the time-proportional plan (序时进度)."""
     if not project.year_plan_investment or project.stage not in REPORTING_STAGES:
         return None
     # The year's plan runs from 1 January, or from the start date for a project started this year.
     begin = max(date(today.year, 1, 1), project.actual_start or date(today.year, 1, 1))
     year_end = date(today.year, 12, 31)
-    if (today - begin).days < 30:
+    if (today - begin).days < rules.investment_lag_grace_days:
         return None  # too early in the plan to judge
     elapsed = (today - begin).days / max((year_end - begin).days, 1)
     done = project.invested_year / project.year_plan_investment
@@ -185,10 +153,11 @@ def investment_lag_percent(project, today):
 
 
 def with_lights(projects, today=None):
-    """Attach .verdict to each project (no queries beyond the one rules row)."""
-    rules = ProjectRules.current()
+    """Attach .verdict to each project under its unit's rules (one query for every rules row).
+    Needs ``responsible_unit`` loaded (``project_queryset`` selects it)."""
+    book = ProjectRules.book()
     for project in projects:
-        project.verdict = status_light(project, rules, today)
+        project.verdict = status_light(project, book.for_path(project.responsible_unit.path), today)
     return projects
 
 
@@ -197,12 +166,15 @@ def with_lights(projects, today=None):
 BATTLE_MAP_LIMIT = 300
 
 
-def battle_map_rows(*, user, filters=ProjectFilters(), limit=BATTLE_MAP_LIMIT, today=None):
-    """Projects with their milestones for the Gantt: two queries whatever the number of rows."""
+def battle_map_rows(*, queryset, limit=BATTLE_MAP_LIMIT, today=None):
+    """Projects with their milestones for the Gantt: two queries whatever the number of rows.
+
+    ``queryset`` is the ledger's, scoped and filtered (``filtersets.ProjectFilterSet``).
+    """
     from django.db.models import Prefetch
 
     projects = list(
-        project_list(user=user, filters=filters, today=today)
+        queryset
         .exclude(stage=Stage.CANCELLED)
         .order_by("responsible_unit__path", "planned_start", "pk")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("seq")))[:limit]
@@ -214,7 +186,7 @@ def headline_figures(*, user):
     """The home page's numbers in one aggregate query: projects, under construction, this year's plan."""
     from django.db.models import Count, Sum
 
-    return stock(scope(Project.objects.all(), user, "project.view")).aggregate(
+    return stock(Project.objects.restrict(user, "project.view")).aggregate(
         projects=Count("pk"),
         building=Count("pk", filter=Q(stage__in=REPORTING_STAGES)),
         total_investment=Coalesce(Sum("total_investment"), 0),
@@ -222,11 +194,11 @@ def headline_figures(*, user):
     )
 
 
-def ledger_summary(*, user, filters=ProjectFilters()):
+def ledger_summary(*, user):
     """Counts and money by responsible unit and stage, aggregated by the database."""
     # From the plain scoped table: the list's per-row annotations have no place in a GROUP BY.
     rows = (
-        _filtered(scope(Project.objects.all(), user, "project.view"), filters).order_by()
+        Project.objects.restrict(user, "project.view").order_by()
         .values("responsible_unit__name", "responsible_unit__path", "stage")
         .annotate(count=Count("pk"), total_investment=Sum("total_investment"),
                   year_plan=Sum("year_plan_investment"))
@@ -253,14 +225,18 @@ def approval_spans(project, rules, today=None):
 
     Returns (items with .used_workdays and .over set, [ApprovalSpan for 开工前, 全流程]).
     """
+    from zoneops.core.deadlines import Deadline
     from zoneops.core.workdays import workdays_between
     from zoneops.projects.choices import PRE_START_APPROVAL_STAGES
 
     today = today or timezone.localdate()
     items = list(project.approvals.select_related("department").order_by("stage", "id"))
     for item in items:
-        item.used_workdays = workdays_between(item.accepted_on, item.done_on or today) if item.accepted_on else 0
-        item.over = item.used_workdays > item.limit_workdays
+        item.deadline = (Deadline.after(item.accepted_on, item.limit_workdays, item.done_on)
+                         if item.accepted_on else None)
+        item.used_workdays = item.deadline.used(today) if item.deadline else 0
+        item.overdue_workdays = item.deadline.overdue_by(today) if item.deadline else 0
+        item.over = item.overdue_workdays > 0
 
     def span(selected, label, allowed):
         started = [i.accepted_on for i in selected if i.accepted_on]
@@ -281,7 +257,7 @@ def stats_progress(*, user, year):
     (by inclusion date: a Q1-planned project included on 20 April is a Q2 inclusion), each cumulative."""
     from zoneops.projects.models import StatsInclusion
 
-    inclusions = scope(StatsInclusion.objects.all(), user, "project.view")
+    inclusions = StatsInclusion.objects.restrict(user, "project.view")
     planned = dict(inclusions.filter(planned_year=year).order_by().values("planned_quarter")
                    .annotate(n=Count("pk")).values_list("planned_quarter", "n"))
     included = inclusions.filter(status="included").aggregate(**{
@@ -306,12 +282,12 @@ def stats_targets(*, user, year):
     the units below it) up to each quarter's end, by inclusion date. One query for targets, one for counts."""
     from zoneops.projects.models import StatsInclusion, StatsQuarterTarget
 
-    targets = list(scope(StatsQuarterTarget.objects.filter(year=year), user, "project.view")
+    targets = list(StatsQuarterTarget.objects.filter(year=year).restrict(user, "project.view")
                    .select_related("unit").order_by("unit__path", "quarter"))
     units = {target.unit_id: target.unit for target in targets}
     counts = {}
     if units:
-        counts = scope(StatsInclusion.objects.filter(status="included"), user, "project.view").aggregate(**{
+        counts = StatsInclusion.objects.filter(status="included").restrict(user, "project.view").aggregate(**{
             f"u{unit.pk}q{quarter}": Count("pk", filter=Q(project__responsible_unit__path__startswith=unit.path,
                                                         included_on__gte=date(year, 1, 1),
                                                         included_on__lt=_quarter_after(year, quarter)))
@@ -329,29 +305,23 @@ def stats_targets(*, user, year):
 def stats_rows(*, user, year):
     from zoneops.projects.models import StatsInclusion
 
-    return (scope(StatsInclusion.objects.filter(planned_year=year), user, "project.view")
+    return (StatsInclusion.objects.filter(planned_year=year).restrict(user, "project.view")
             .select_related("project", "project__responsible_unit").order_by("planned_quarter", "project__name"))
 
 
-def report_rows(*, user, period_key="", status="", late=None):
-    qs = scope(ProgressReport.objects.all(), user, "project.view").select_related(
+def report_rows(*, user):
+    """Scoped progress reports; the report list narrows them with ``filtersets.ReportFilterSet``."""
+    return ProgressReport.objects.restrict(user, "project.view").select_related(
         "project", "project__responsible_unit", "submitted_by")
-    if period_key:
-        qs = qs.filter(period_key=period_key)
-    if status:
-        qs = qs.filter(status=status)
-    if late is not None:
-        qs = qs.filter(is_late=late)
-    return qs
 
 
 def projects_missing_reports(*, user, today=None):
     """Projects in a reporting stage whose latest closed period has no report (缺报), with the periods."""
-    rules = ProjectRules.current()
+    book = ProjectRules.book()
     rows = []
     for project in project_queryset(user=user, today=today).filter(stage__in=REPORTING_STAGES).order_by(
             "responsible_unit__path", "name"):
-        missing = missing_reports(project, rules, today)
+        missing = missing_reports(project, book.for_path(project.responsible_unit.path), today)
         if missing:
             rows.append((project, missing))
     return rows
@@ -359,8 +329,10 @@ def projects_missing_reports(*, user, today=None):
 
 def stats_candidates(*, user):
     """Projects at or above the statistics threshold, not yet counted, with no 入库纳统 plan (应列未列)."""
-    rules = ProjectRules.current()
-    return (scope(Project.objects.all(), user, "project.view")
-            .filter(total_investment__gte=rules.stats_threshold, stats__isnull=True,
+    over_threshold = Q(pk__in=[])
+    for rules, governed in ProjectRules.book().partition("responsible_unit__path"):
+        over_threshold |= governed & Q(total_investment__gte=rules.stats_threshold)
+    return (Project.objects.restrict(user, "project.view")
+            .filter(over_threshold, stats__isnull=True,
                     stage__in=[Stage.PREPARING, Stage.STARTED, Stage.BUILDING])
             .select_related("responsible_unit").order_by("responsible_unit__path", "name"))

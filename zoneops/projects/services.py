@@ -1,15 +1,20 @@
 """Every write of the project module: validated, one transaction, audited, scope-checked."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils import timezone
 
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
-from zoneops.core.periods import parse_period
+from zoneops.core.models import TransitionRecord
+from zoneops.core.periods import is_backfill, parse_period, period_containing, window_closes
+from zoneops.org.models import Unit
 from zoneops.org.scope import has_permission, may_act_on
-from zoneops.projects.choices import STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage, StatsStatus
+from zoneops.projects.choices import FILING_STAGES, STAGE_DATE_FIELD, STAGE_ORDER, ReportStatus, Stage, StatsStatus
 from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
@@ -19,19 +24,20 @@ from zoneops.projects.models import (
     Project,
     ProjectRules,
     ReportPhoto,
-    StageChange,
     StatsInclusion,
     StatsQuarterTarget,
 )
-from zoneops.projects.photos import process_photo
+from zoneops.projects.photos import process_photos
+from zoneops.projects.stages import STAGE_MACHINE
 
 PROJECT_FIELDS = (
     "name", "code", "enterprise", "responsible_unit", "task_force", "leader", "commissioner", "industry",
     "build_nature", "is_national_key", "is_provincial_key", "is_city_key", "is_district_key",
     "total_investment", "year_plan_investment", "investment_before", "planned_start", "planned_completion",
     "location", "content", "expected_output", "expected_tax", "expected_jobs", "measures", "standard",
-    "reward_penalty",
+    "reward_penalty", "reporting_from",
 )
+IMPORT_REASON = "Excel导入"
 
 
 def _require(actor, action, target, message="您无权操作该项目。"):
@@ -39,32 +45,185 @@ def _require(actor, action, target, message="您无权操作该项目。"):
         raise PermissionDenied(message)
 
 
-def _check_unique_code(project):
-    if project.code and Project.objects.filter(code=project.code).exclude(pk=project.pk).exists():
-        raise ValidationError({"code": "该项目代码已被其他项目使用。"})
-
-
 # --- Ledger ---------------------------------------------------------------------------------
+
+_REFERENCES = ("responsible_unit", "task_force", "leader", "commissioner", "industry", "created_by")
+
+
+def _allowed_units(actor, action, units):
+    """The ids of ``units`` that the actor's grants for ``action`` reach: may_act_on for many, one query."""
+    ids = {unit.pk for unit in units}
+    if actor.is_system or not ids:
+        return ids
+    return set(Unit._base_manager.filter(pk__in=ids).restrict(actor.person, action).values_list("pk", flat=True))
+
+
+def _validate(project):
+    """The model's rules. References arrive as rows already read through a scoped queryset, so they
+    are not looked up again (a query per row and field); uniqueness is checked for all rows at once
+    by _check_unique."""
+    exclude = {name for name in _REFERENCES if getattr(project, f"{name}_id") is not None}
+    project.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _check_unique(projects, labels, add_error):
+    """项目代码 is unique in the ledger; 项目名称 is unique within its 责任单位 (one rule for the form, the
+    API and imports, checked in two queries however many projects)."""
+    saved = [project.pk for project in projects if project.pk]
+    others = Project.objects.exclude(pk__in=saved)
+    codes = {project.code for project in projects if project.code}
+    taken_codes = set(others.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
+    names = {project.name for project in projects if project.name and project.responsible_unit_id}
+    taken_names = set(others.filter(
+        responsible_unit__in={project.responsible_unit_id for project in projects if project.responsible_unit_id},
+        name__in=names).values_list("responsible_unit_id", "name")) if names else set()
+    first_code, first_name = {}, {}
+    for index, project in enumerate(projects):
+        if project.code:
+            first = first_code.setdefault(project.code, index)
+            if project.code in taken_codes:
+                add_error(index, "code", "该项目代码已被其他项目使用。")
+            elif first != index:
+                add_error(index, "code", f"与{labels[first]}重复。")
+        if project.name and project.responsible_unit_id:
+            key = (project.responsible_unit_id, project.name)
+            first = first_name.setdefault(key, index)
+            if key in taken_names:
+                add_error(index, "name", "该责任单位下已有同名项目。")
+            elif first != index:
+                add_error(index, "name", f"与{labels[first]}重复（同一责任单位下项目名称不能相同）。")
+
+
+def _refuse_duplicates(project):
+    """_check_unique for one project: a ValidationError on the field that collides."""
+    errors = {}
+    _check_unique([project], ["该项目"], lambda _index, name, message: errors.setdefault(name, []).append(message))
+    if errors:
+        raise ValidationError(errors)
+
 
 @transaction.atomic
 def project_create(*, actor, co_units=(), **fields):
-    """A new project in the ledger (储备 stage unless a later stage is imported)."""
-    unknown = set(fields) - set(PROJECT_FIELDS) - {"stage"}
+    """A new project in the ledger, at 储备 (later stages through project_change_stage)."""
+    unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}。")
     unit = fields.get("responsible_unit")
     if unit is None:
         raise ValidationError({"responsible_unit": "请选择责任单位。"})
     _require(actor, "project.edit", unit, "您无权在该责任单位下录入项目。")
+    if fields.get("reporting_from") is None:
+        fields.pop("reporting_from", None)  # the model's default: the day it enters the ledger
     project = Project(created_by=actor.person, **fields)
-    project.full_clean()
-    _check_unique_code(project)
+    _validate(project)
+    _refuse_duplicates(project)
     project.save()
     if co_units:
         project.co_units.set(co_units)
     audit_record(actor, "project.create", project,
                  changes={name: getattr(project, name) for name in ("name", "responsible_unit", "stage")})
     return project
+
+
+@dataclass
+class NewProject:
+    """One project for project_import: its ledger fields (PROJECT_FIELDS), the stage it enters the
+    ledger at, and how messages name it (e.g. “第4行”)."""
+
+    fields: dict
+    stage: str = Stage.RESERVE
+    label: str = ""
+
+
+class ProjectRowsInvalid(ValidationError):
+    """project_import refused some rows; ``rows`` maps a row's index to {field: [messages]}."""
+
+    def __init__(self, rows):
+        super().__init__(f"有{len(rows)}个项目未通过检查，未写入任何数据。")
+        self.rows = rows
+
+
+def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None):
+    """Check new projects the way project_create and project_change_stage would, for many rows at
+    once: known fields, project.edit on each 责任单位, the model's rules, the uniqueness rules, and for a
+    row past 储备 project.stage on its unit and the stage rules (the move from 储备 to that stage, with
+    ``reason``), which also fill its actual dates (actual_start …) as of ``effective_on`` (today).
+
+    Returns (projects, [(project, stage transition)], {index: {field: [messages]}}); writes nothing. A few queries
+    whatever the number of rows.
+    """
+    effective_on = effective_on or timezone.localdate()
+    errors = {}
+
+    def add_error(index, name, message):
+        errors.setdefault(index, {}).setdefault(name, []).append(message)
+
+    units = {row.fields["responsible_unit"] for row in rows if row.fields.get("responsible_unit") is not None}
+    may_edit = _allowed_units(actor, "project.edit", units)
+    may_stage = _allowed_units(actor, "project.stage", {
+        row.fields["responsible_unit"] for row in rows
+        if row.stage != Stage.RESERVE and row.fields.get("responsible_unit") is not None})
+    projects, history = [], []
+    for index, row in enumerate(rows):
+        unknown = set(row.fields) - set(PROJECT_FIELDS)
+        project = Project(created_by=actor.person, **{n: v for n, v in row.fields.items() if n not in unknown})
+        projects.append(project)
+        if unknown:
+            add_error(index, NON_FIELD_ERRORS, f"未知字段：{'、'.join(sorted(unknown))}。")
+        unit = row.fields.get("responsible_unit")
+        if unit is None:
+            add_error(index, "responsible_unit", "请选择责任单位。")
+        elif unit.pk not in may_edit:
+            add_error(index, "responsible_unit", "您无权在该责任单位下录入项目。")
+        try:
+            _validate(project)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    add_error(index, name, message)
+        if row.stage == Stage.RESERVE or unit is None:
+            continue
+        if unit.pk not in may_stage:
+            add_error(index, "stage", f"您无权直接录入“{Stage(row.stage).label}”阶段的项目（需要阶段变更权限），"
+                                      "请按“储备”录入，再由有权限的人员变更阶段。")
+            continue
+        try:
+            history.append((project, _apply_stage_change(actor, project, row.stage, reason, effective_on)[2]))
+        except ValidationError as error:
+            for message in error.messages:
+                add_error(index, "stage", message)
+    _check_unique(projects, [row.label or f"第{index}个项目" for index, row in enumerate(rows, start=1)],
+                  add_error)
+    return projects, history, errors
+
+
+@transaction.atomic
+def project_import(*, actor, rows, reason=IMPORT_REASON, effective_on=None):
+    """Create many projects (an Excel import): project_import_check's rules, then bulk inserts of the
+    projects and their stage history (阶段变更) and one audit row, all or nothing.
+
+    Raises ProjectRowsInvalid (nothing written) when any row fails.
+    """
+    projects, history, errors = project_import_check(actor=actor, rows=rows, reason=reason,
+                                                     effective_on=effective_on)
+    if errors:
+        raise ProjectRowsInvalid(errors)
+    effective_on = effective_on or timezone.localdate()
+    Project.objects.bulk_create(projects, batch_size=500)
+    TransitionRecord.objects.bulk_create(
+        [STAGE_MACHINE.history_row(project, transition, actor=actor, reason=reason, effective_on=effective_on)
+         for project, transition in history], batch_size=1000)
+    for project in projects:
+        if _reached_stats(project):  # imported at 纳统 or later: the inclusion agrees with the stage
+            stats_follow_stage(actor=actor, project=project)
+    stages = {}
+    for project in projects:
+        stages[project.stage] = stages.get(project.stage, 0) + 1
+    audit_record(actor, "project.import", ("projects.project", "", "项目库Excel导入"),
+                 changes={"count": len(projects), "ids": [project.pk for project in projects], "stages": stages,
+                          "stage_changes": len(history)},
+                 detail=f"导入项目{len(projects)}个")
+    return projects
 
 
 @transaction.atomic
@@ -78,7 +237,8 @@ def project_update(*, actor, project, expected_version, co_units=None, **fields)
     before = {name: getattr(project, name) for name in fields}
     for name, value in fields.items():
         setattr(project, name, value)
-    _check_unique_code(project)
+    if {"code", "name", "responsible_unit"} & set(fields):
+        _refuse_duplicates(project)
     project.save_versioned(expected_version=expected_version, fields=list(fields))
     changes = {name: [before[name], getattr(project, name)]
                for name in fields if before[name] != getattr(project, name)}
@@ -97,46 +257,20 @@ def _stage_index(stage):
 
 
 def check_stage_change(project, to_stage, reason):
-    """The stage rules. Returns the kind of move ("forward", "skip", "back", "side", "resume")."""
-    current = project.stage
-    if to_stage not in Stage.values:
-        raise ValidationError({"to_stage": "未知阶段。"})
-    if to_stage == current:
-        raise ValidationError({"to_stage": "项目已处于该阶段。"})
-    if current == Stage.CANCELLED:
-        raise ValidationError({"to_stage": "已终止的项目不能再变更阶段。"})
-    reason = (reason or "").strip()
-    if to_stage in (Stage.SUSPENDED, Stage.CANCELLED):
-        if not reason:
-            raise ValidationError({"reason": f"转为“{Stage(to_stage).label}”须说明原因。"})
-        return "side"
-    if current == Stage.SUSPENDED:
-        if not reason:
-            raise ValidationError({"reason": "停缓建项目恢复须说明原因。"})
-        return "resume"
-    step = _stage_index(to_stage) - _stage_index(current)
-    if step < 0:
-        if not reason:
-            raise ValidationError({"reason": "阶段回退须说明原因。"})
-        return "back"
-    if step > 1 and not reason:
-        skipped = "、".join(STAGE_ORDER[i].label for i in range(_stage_index(current) + 1, _stage_index(to_stage)))
-        raise ValidationError({"reason": f"跳过阶段（{skipped}）须说明原因。"})
-    return "forward" if step == 1 else "skip"
+    """The stage rules (``stages.STAGE_MACHINE``). Returns the kind of move
+    ("forward", "skip", "back", "side", "resume")."""
+    return STAGE_MACHINE.check(project.stage, to_stage, reason).kind
 
 
-@transaction.atomic
-def project_change_stage(*, actor, project, to_stage, reason="", effective_on=None):
-    """Move a project to another stage, recording who/when/why and filling the matching actual date.
+def _apply_stage_change(actor, project, to_stage, reason, effective_on):
+    """The stage rules applied to ``project`` in memory: the new stage and its actual dates.
 
-    Stepping back clears the actual dates of the stages the project no longer has reached.
+    Returns (changed fields, the audit's changes, the machine's transition). Permission is the caller's.
     """
-    _require(actor, "project.stage", project)
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    effective_on = effective_on or timezone.localdate()
     if effective_on > timezone.localdate():
         raise ValidationError({"effective_on": "发生日期不能晚于今天。"})
-    move = check_stage_change(project, to_stage, reason)
+    transition = STAGE_MACHINE.check(project.stage, to_stage, reason)
+    move = transition.kind
     from_stage = project.stage
     changed = {"stage": [from_stage, to_stage]}
     fields = ["stage"]
@@ -159,10 +293,23 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
                 changed[field] = [getattr(project, field), None]
                 setattr(project, field, None)
                 fields.append(field)
+    return fields, changed, transition
+
+
+@transaction.atomic
+def project_change_stage(*, actor, project, to_stage, reason="", effective_on=None):
+    """Move a project to another stage, recording who/when/why and filling the matching actual date.
+
+    Stepping back clears the actual dates of the stages the project no longer has reached.
+    """
+    _require(actor, "project.stage", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    effective_on = effective_on or timezone.localdate()
+    fields, changed, transition = _apply_stage_change(actor, project, to_stage, reason, effective_on)
+    STAGE_MACHINE.authorize(actor, transition, project)
     project.save_versioned(expected_version=None, fields=fields)
-    StageChange.objects.create(project=project, from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
-                               reason=reason.strip(), changed_by=actor.person)
-    audit_record(actor, "project.stage", project, changes=changed, detail=reason)
+    STAGE_MACHINE.record(project, transition, actor=actor, reason=reason, effective_on=effective_on,
+                         audit_action="project.stage", changes=changed)
     stats_follow_stage(actor=actor, project=project)
     return project
 
@@ -224,16 +371,32 @@ def milestone_update(*, actor, milestone, planned_date=None, actual_date=None, n
 
 # --- Progress reports -------------------------------------------------------------------------
 
-def report_deadline(period_end, rules):
-    return period_end + timedelta(days=rules.report_window_days)
+def report_deadline(period, rules):
+    """The last day ``period`` can be filed on time under ``rules`` (the fill-in window)."""
+    return window_closes(period, rules.report_window_days)
+
+
+def first_report_period(project, rules):
+    """The project's first reporting period (起报期间): earlier periods are 补录, never late or missing."""
+    return period_containing(rules.report_frequency, project.reporting_from)
+
+
+def progress_report_submit(*, actor, project, photos=(), **fields):
+    """File (or re-file a returned) report for one period. Cumulative figures are derived elsewhere.
+
+    Photos are decoded and resized first, outside the transaction: on SQLite the transaction holds
+    the write lock from its first statement, and decoding takes seconds (docs/benchmarks.md).
+    """
+    _require(actor, "project.report", project, "您无权填报该项目的进度。")
+    processed = process_photos(list(photos))
+    return _progress_report_save(actor=actor, project=project, processed=processed, **fields)
 
 
 @transaction.atomic
-def progress_report_submit(*, actor, project, period_key, invested, progress_text, percent, workers=0,
-                           photos=(), expected_version=None):
-    """File (or re-file a returned) report for one period. Cumulative figures are derived elsewhere."""
+def _progress_report_save(*, actor, project, period_key, invested, progress_text, percent, workers=0,
+                          processed=(), expected_version=None):
     _require(actor, "project.report", project, "您无权填报该项目的进度。")
-    rules = ProjectRules.current()
+    rules = ProjectRules.for_unit(project.responsible_unit)
     try:
         period = parse_period(period_key)
     except ValueError as error:
@@ -243,16 +406,16 @@ def progress_report_submit(*, actor, project, period_key, invested, progress_tex
     today = timezone.localdate()
     if period.start > today:
         raise ValidationError({"period_key": "不能填报未来期间。"})
-    if project.stage not in {Stage.STARTED, Stage.IN_STATS, Stage.BUILDING, Stage.COMPLETED}:
+    if project.stage not in FILING_STAGES:
         raise ValidationError({"period_key": f"“{project.get_stage_display()}”阶段的项目不需要填报进度。"})
     if invested is None or invested < 0:
         raise ValidationError({"invested": "本期完成投资不能为负数。"})
-    processed = [process_photo(upload) for upload in photos]
     now = timezone.now()
+    backfill = is_backfill(period, first_report_period(project, rules))
     report = ProgressReport.objects.select_for_update().filter(project=project, period_key=period.key).first()
     fields = {"invested": invested, "progress_text": progress_text, "percent": percent, "workers": workers,
               "status": ReportStatus.SUBMITTED, "submitted_at": now, "submitted_by": actor.person,
-              "is_late": today > report_deadline(period.end, rules)}
+              "is_late": not backfill and today > report_deadline(period, rules), "is_backfill": backfill}
     if report is None:
         report = ProgressReport(project=project, period_key=period.key, period_start=period.start,
                                 period_end=period.end, **fields)
@@ -268,12 +431,16 @@ def progress_report_submit(*, actor, project, period_key, invested, progress_tex
             setattr(report, name, value)
         report.save_versioned(expected_version=expected_version, fields=list(fields))
         action = "report.resubmit"
+    if processed and report.photos.count() + len(processed) > settings.ZONEOPS_PHOTO_MAX_PER_REPORT:
+        raise ValidationError({"photos": f"每期填报最多{settings.ZONEOPS_PHOTO_MAX_PER_REPORT}张照片，"
+                                         f"已有{report.photos.count()}张。"})
     for content, taken_at, width, height in processed:
         photo = ReportPhoto(report=report, taken_at=taken_at, width=width, height=height)
         photo.image.save(content.name, content, save=False)
         photo.save()
     audit_record(actor, action, report, changes={"invested": invested, "percent": percent,
-                                                 "photos": len(processed), "late": fields["is_late"]})
+                                                 "photos": len(processed), "late": fields["is_late"],
+                                                 "backfill": backfill})
     return report
 
 
@@ -399,10 +566,37 @@ def approval_save(*, actor, project, item=None, **fields):
     return item
 
 
+def may_edit_rules(actor, unit):
+    """``project.rules`` reaching ``unit``; the platform default (``unit=None``) needs it over every top unit."""
+    from zoneops.org.models import Unit
+
+    if unit is not None:
+        return may_act_on(actor, "project.rules", unit)
+    if actor.is_system:
+        return True
+    tops = Unit.objects.filter(parent__isnull=True)
+    return tops.restrict(actor.person, "project.rules").count() == tops.count()
+
+
+RULE_FIELDS = tuple(f.name for f in ProjectRules._meta.fields if f.name not in ("id", "unit"))
+
+
 @transaction.atomic
-def rules_update(*, actor, **fields):
-    _require_rules(actor, "您无权修改项目规则。")
-    rules = ProjectRules.current()
+def rules_update(*, actor, unit=None, **fields):
+    """Set the project rules of ``unit`` (None: the platform default). A unit without rules of its own
+    gets a row starting from what it inherits, so only what is changed differs from its parent's."""
+    if not may_edit_rules(actor, unit):
+        raise PermissionDenied("您无权修改该单位的项目规则。")
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(f"未知规则：{'、'.join(sorted(unknown))}。")
+    if unit is None:
+        rules = ProjectRules.current()
+    else:
+        rules = ProjectRules.objects.filter(unit=unit).first()
+        if rules is None:
+            inherited = ProjectRules.for_unit(unit)
+            rules = ProjectRules(unit=unit, **{name: getattr(inherited, name) for name in RULE_FIELDS})
     before = {name: getattr(rules, name) for name in fields}
     for name, value in fields.items():
         setattr(rules, name, value)
@@ -413,6 +607,16 @@ def rules_update(*, actor, **fields):
     return rules
 
 
+@transaction.atomic
+def rules_inherit(*, actor, unit):
+    """Drop ``unit``'s own rules: it follows its parent's (nearest ancestor's, or the default) again."""
+    if not may_edit_rules(actor, unit):
+        raise PermissionDenied("您无权修改该单位的项目规则。")
+    rules = ProjectRules.objects.filter(unit=unit).first()
+    if rules is not None:
+        audit_record(actor, "projects.rules_inherit", rules,
+                     changes={name: getattr(rules, name) for name in RULE_FIELDS})
+        rules.delete()
 
 
 # --- Milestone templates (rules of the zone, like ProjectRules) ----------------------------------

@@ -14,15 +14,15 @@ from zoneops.core.http import get_or_404, year_param
 from zoneops.core.listing import Column, Table, list_response
 from zoneops.core.money import format_wan
 from zoneops.org.models import Person, UnitKind
-from zoneops.org.scope import has_permission, may_act_on, require_permission, scope
+from zoneops.org.scope import has_permission, may_act_on, require_permission
 from zoneops.org.selectors import unit_list
 from zoneops.projects import figures, selectors, services
 from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
+from zoneops.projects.filtersets import project_filterset
 from zoneops.projects.forms import (
     ApprovalForm,
     MilestoneAddForm,
     MilestoneUpdateForm,
-    ProjectFilterForm,
     ProjectForm,
     StageForm,
     StatsForm,
@@ -33,6 +33,7 @@ from zoneops.projects.models import (
     Milestone,
     ProjectRules,
 )
+from zoneops.projects.stages import stage_history
 
 LEDGER_TABLE = Table(columns=[
     Column("项目名称", "name", sort="name", css="zo-col-name"),
@@ -59,33 +60,16 @@ def _decorate(projects):
     return projects
 
 
-def _filters(form):
-    data = form.cleaned_data if form.is_valid() else {}
-    return selectors.ProjectFilters(q=data.get("q", ""), stage=data.get("stage", ""), unit=data.get("unit"),
-                                    level=data.get("level", ""), industry=data.get("industry", ""))
-
-
-def _light_filter(form, queryset):
-    """Lights are derived per row; filtering by light narrows in Python over ids (bounded by scope)."""
-    light = form.cleaned_data.get("light") if form.is_valid() else ""
-    if not light:
-        return queryset
-    ids = [p.pk for p in selectors.with_lights(list(queryset)) if p.verdict.light == light]
-    return queryset.filter(pk__in=ids)
-
-
 @login_required
 def project_list(request):
     require_permission(request.user, "project.view")
-    form = bootstrap(ProjectFilterForm(request.GET or None, units=unit_list(user=request.user)))
-    filters = _filters(form)
-    queryset, figure, error = figures.ledger_rows_for(
-        selectors.project_list(user=request.user, filters=filters), request.GET, stage=filters.stage)
-    queryset = _light_filter(form, queryset)
-    return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库", filter_form=form,
+    filterset = project_filterset(request.GET, user=request.user)
+    queryset = filterset.qs
+    return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库",
+                         filter_form=bootstrap(filterset.form),
                          template="projects/list.html", prepare=_decorate,
-                         context={"can_edit": has_permission(request.user, "project.edit"), "figure": figure,
-                                  "figure_error": error, "period_key": request.GET.get("period", ""),
+                         context={"can_edit": has_permission(request.user, "project.edit"), "figure": filterset.figure,
+                                  "figure_error": filterset.figure_error, "period_key": request.GET.get("period", ""),
                                   "footer": figures.ledger_footer(queryset)})
 
 
@@ -100,9 +84,9 @@ def my_projects(request):
 
 def _form_choices(request):
     units = unit_list(user=request.user, action="project.edit")
-    people = scope(Person.objects.filter(is_active=True).select_related("unit"), request.user, "person.view")
+    people = Person.objects.filter(is_active=True).select_related("unit").restrict(request.user, "person.view")
     if not people.exists():
-        people = Person.objects.filter(pk=request.user.pk)
+        people = Person.objects.unscoped().filter(pk=request.user.pk)  # unscoped: the user may always name themself
     task_forces = unit_list(user=request.user).filter(kind=UnitKind.TASK_FORCE)
     return {"units": units, "people": people, "task_forces": task_forces}
 
@@ -144,12 +128,12 @@ def project_edit(request, pk):
 @login_required
 def project_detail(request, pk):
     project = get_or_404(selectors.project_get, user=request.user, pk=pk)
-    rules = ProjectRules.current()
+    rules = selectors.rules_for(project)
     today = timezone.localdate()
     _decorate([project])
     approvals, spans = selectors.approval_spans(project, rules, today)
     milestones = list(project.milestones.all())
-    from zoneops.projects.gantt import milestone_flag
+    from zoneops.projects.flags import milestone_flag
 
     for milestone in milestones:
         milestone.flag = milestone_flag(milestone, today)
@@ -157,7 +141,7 @@ def project_detail(request, pk):
     return render(request, "projects/detail.html", {
         "title": project.name, "project": project, "rules": rules, "milestones": milestones,
         "reports": selectors.cumulative_for(project), "missing": selectors.missing_reports(project, rules, today),
-        "stage_changes": project.stage_changes.select_related("changed_by")[:20],
+        "stage_changes": stage_history(project, limit=20),
         "approvals": approvals, "spans": spans, "stats": getattr(project, "stats", None),
         "co_units": project.co_units.all(), "stage_form": bootstrap(StageForm(initial={"effective_on": today})),
         "can_edit": may_act_on(Actor(person=user), "project.edit", project),

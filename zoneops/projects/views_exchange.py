@@ -22,11 +22,9 @@ from zoneops.audit.services import audit_record
 from zoneops.core.forms import bootstrap
 from zoneops.exchange.xlsx import MAX_FILE_BYTES
 from zoneops.org.scope import require_permission
-from zoneops.org.selectors import unit_list
-from zoneops.projects import figures, selectors
 from zoneops.projects.choices import BuildNature, Level, Stage
 from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
-from zoneops.projects.forms import ProjectFilterForm
+from zoneops.projects.filtersets import project_filterset
 
 SESSION_KEY = "projects_import"
 UPLOAD_TTL_SECONDS = 24 * 3600
@@ -50,15 +48,9 @@ class ImportForm(forms.Form):
 @login_required
 @require_GET
 def ledger_export(request):
-    """The scoped ledger, narrowed by the list page's filters (q, stage, unit, level)."""
+    """The scoped ledger, narrowed by the list page's filters (the same FilterSet: the same rows)."""
     require_permission(request.user, "project.view")
-    form = ProjectFilterForm(request.GET, units=unit_list(user=request.user))
-    form.is_valid()  # an invalid filter is left out; cleaned_data keeps the valid ones
-    data = form.cleaned_data
-    filters = selectors.ProjectFilters(q=data.get("q", ""), stage=data.get("stage", ""), unit=data.get("unit"),
-                                       level=data.get("level", ""))
-    queryset, _figure, _error = figures.ledger_rows_for(
-        selectors.project_list(user=request.user, filters=filters), request.GET, stage=filters.stage)
+    queryset = project_filterset(request.GET, user=request.user).qs  # a wrong value is left out, as on the page
     audit_record(Actor.from_request(request), "export", ("projects.project", "", "重点项目台账"),
                  detail=f"导出{queryset.count()}行：{request.GET.urlencode()}"[:500])
     return export_ledger(queryset)

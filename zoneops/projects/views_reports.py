@@ -13,14 +13,15 @@ from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import get_or_404
 from zoneops.org.scope import has_permission, require_permission
 from zoneops.projects import selectors, services
+from zoneops.projects.filtersets import ReportFilterSet
 from zoneops.projects.forms import ReportForm, ReviewForm, recent_periods
-from zoneops.projects.models import ProgressReport, ProjectRules, ReportPhoto
+from zoneops.projects.models import ProgressReport, ReportPhoto
 
 
 @login_required
 def report_submit(request, pk):
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.report")
-    rules = ProjectRules.current()
+    rules = selectors.rules_for(project)
     periods = recent_periods(rules.report_frequency, timezone.localdate())
     form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods))
     if request.method == "POST" and form.is_valid():
@@ -32,7 +33,7 @@ def report_submit(request, pk):
             workers=data["workers"], photos=data["photos"],
             expected_version=existing.version if existing else None))
         if report:
-            note = "（逾期填报）" if report.is_late else ""
+            note = "（补录）" if report.is_backfill else "（逾期填报）" if report.is_late else ""
             messages.success(request, f"已提交{report.period_key}进度{note}。")
             return redirect(project)
     return render(request, "projects/report_form.html", {"form": form, "project": project,
@@ -42,18 +43,17 @@ def report_submit(request, pk):
 @login_required
 def report_photo(request, pk):
     """A site photo, served only to people whose scope reaches its project (photos are not public)."""
-    photos = ReportPhoto.objects.filter(report__in=selectors.report_rows(user=request.user))
-    photo = get_or_404(lambda **kw: photos.get(**kw), pk=pk)
+    photo = get_or_404(ReportPhoto.objects.restrict(request.user, "project.view").get, pk=pk)
     return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
 @login_required
 def report_list(request):
     require_permission(request.user, "project.view")
-    period_key = request.GET.get("period", "")[:12]
-    reports = selectors.report_rows(user=request.user, period_key=period_key).order_by("-submitted_at")[:200]
+    filterset = ReportFilterSet(request.GET or None, queryset=selectors.report_rows(user=request.user))
+    reports = filterset.qs.order_by("-submitted_at")[:200]
     return render(request, "projects/reports.html", {
-        "title": "进度填报", "reports": reports, "period_key": period_key,
+        "title": "进度填报", "reports": reports, "filter_form": bootstrap(filterset.form),
         "missing": selectors.projects_missing_reports(user=request.user),
         "can_review": has_permission(request.user, "project.review")})
 

@@ -68,11 +68,11 @@ def test_system_admin_edits_the_calendar_and_working_days_follow(client, tree):
     client.force_login(admin)
     # A local holiday on Friday 2026-12-04: one working day later is now Monday 12-07.
     assert add_workdays(date(2026, 12, 3), 1) == date(2026, 12, 4)
-    response = client.post("/calendar/", {"save": "1", "date": "2026-12-04", "kind": "holiday", "name": "地方假日"})
+    response = client.post("/org/calendar/", {"save": "1", "date": "2026-12-04", "kind": "holiday", "name": "地方假日"})
     assert response.status_code == 302
     assert add_workdays(date(2026, 12, 3), 1) == date(2026, 12, 7)
     day = CalendarDay.objects.get(date=date(2026, 12, 4))
-    client.post("/calendar/?year=2026", {"delete": day.pk})
+    client.post("/org/calendar/?year=2026", {"delete": day.pk})
     assert add_workdays(date(2026, 12, 3), 1) == date(2026, 12, 4)
     assert AuditEntry.objects.filter(action__startswith="calendar.").count() == 2
 
@@ -83,6 +83,6 @@ def test_only_the_system_admin_edits_the_calendar(client, tree):
     leader = PersonFactory(unit=tree.zone)
     grant(leader, "leader", scope="all")
     client.force_login(leader)
-    assert client.get("/calendar/").status_code == 200
-    assert client.post("/calendar/", {"save": "1", "date": "2026-12-04", "kind": "holiday"}).status_code == 403
+    assert client.get("/org/calendar/").status_code == 200
+    assert client.post("/org/calendar/", {"save": "1", "date": "2026-12-04", "kind": "holiday"}).status_code == 403
     assert not CalendarDay.objects.filter(date=date(2026, 12, 4)).exists()

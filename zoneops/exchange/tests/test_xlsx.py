@@ -1,6 +1,12 @@
 """The Excel import framework: layout detection, cell parsing, formulas, damaged files, writing."""
 
 import io
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -189,10 +195,127 @@ class TestDamagedFiles:
         data = xlsx([1, "甲", None, 1, None]).getvalue()
         assert messages(read_workbook(io.BytesIO(data[: len(data) // 2]), LAYOUT)) == [UNREADABLE]
 
-    def test_a_zip_bomb_is_refused_before_it_is_inflated(self, monkeypatch):
-        monkeypatch.setattr("zoneops.exchange.xlsx.MAX_UNPACKED_BYTES", 1000)
-        result = read_workbook(self.zip_with("xl/big.xml", "0" * 5000), LAYOUT)
+    def test_a_zip_bomb_is_refused_before_it_is_inflated(self, settings):
+        settings.ZONEOPS_IMPORT_MAX_INFLATED_MB = 1
+        result = read_workbook(self.zip_with("xl/big.xml", os.urandom(700_000) * 2), LAYOUT)
         assert messages(result) == ["文件内容过大，请拆分后分批导入"]
+
+
+def _rezip(buffer, edit):
+    """A copy of an .xlsx whose first sheet's XML went through ``edit``."""
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info.filename, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    out.seek(0)
+    return out
+
+
+def _write_bomb(path, *, chunks):
+    """A sheet of one row holding millions of identical cells, deflated (788 KB for 310 chunks)."""
+    cell = b'<c r="A1" t="n"><v>1</v></c>'
+    chunk = cell * (1024 * 1024 // len(cell))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            member.write(b'<worksheet><sheetData><row r="1">')
+            for _ in range(chunks):
+                member.write(chunk)
+            member.write(b"</row></sheetData></worksheet>")
+
+
+_MEASURE = """
+import json, os, resource, sys, time
+import django
+django.setup()
+from zoneops.exchange.xlsx import Column, Layout, read_workbook
+start = time.perf_counter()
+result = read_workbook(sys.argv[1], Layout(columns=(Column("名称", "基本情况", "name"),)))
+print(json.dumps({"seconds": time.perf_counter() - start, "errors": [str(e) for e in result.errors],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+class TestLimitsBeforeParsing:
+    """Spreadsheets are measured from the zip directory and a streaming count before openpyxl reads them."""
+
+    @pytest.fixture
+    def no_parsing(self, monkeypatch):
+        def refuse(*args, **kwargs):
+            raise AssertionError("the workbook was parsed")
+        monkeypatch.setattr("zoneops.exchange.xlsx.load_workbook", refuse)
+
+    def test_rows_declared_by_the_dimension_are_refused_unparsed(self, settings, no_parsing):
+        settings.ZONEOPS_IMPORT_MAX_ROWS = 10
+        declared = _rezip(xlsx([1, "甲", None, 1, None]),
+                          lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:E99999"', xml))
+        assert messages(read_workbook(declared, LAYOUT)) == ["数据超过10行，请拆分后分批导入"]
+
+    def test_rows_are_counted_before_parsing(self, settings, no_parsing):
+        settings.ZONEOPS_IMPORT_MAX_ROWS = 10
+        result = read_workbook(xlsx(*[[n, f"项目{n}", None, 1, None] for n in range(41)]), LAYOUT)
+        assert messages(result) == ["数据超过10行，请拆分后分批导入"]
+
+    def test_rows_are_counted_when_the_dimension_lies(self, settings, no_parsing):
+        settings.ZONEOPS_IMPORT_MAX_ROWS = 10
+        buffer = xlsx(*[[n, f"项目{n}", None, 1, None] for n in range(41)])
+        lying = _rezip(buffer, lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:E5"', xml))
+        assert messages(read_workbook(lying, LAYOUT)) == ["数据超过10行，请拆分后分批导入"]
+
+    def test_columns_declared_by_the_dimension_are_refused(self, settings, no_parsing):
+        settings.ZONEOPS_IMPORT_MAX_COLUMNS = 20
+        workbook = load_workbook(xlsx([1, "甲", None, 1, None]))
+        workbook.active["U4"] = "多余"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        assert messages(read_workbook(buffer, LAYOUT)) == ["表格超过20列，请删除多余的列后再导入"]
+
+    def test_cells_are_counted_when_no_dimension_is_declared(self, settings, no_parsing):
+        settings.ZONEOPS_IMPORT_MAX_ROWS, settings.ZONEOPS_IMPORT_MAX_COLUMNS = 10, 5
+        wide = xlsx([1, "甲", None, 1, None] + ["x"] * 300)
+        undeclared = _rezip(wide, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
+        assert messages(read_workbook(undeclared, LAYOUT)) == ["单元格数量超过上限，请删除多余的行和列后再导入"]
+
+    def test_an_absurd_compression_ratio_is_refused(self, settings, no_parsing):
+        settings.ZONEOPS_IMPORT_MAX_RATIO = 50
+        result = read_workbook(self.zip_with_member(b"<c/>" * 1_000_000), LAYOUT)
+        assert messages(result) == ["文件压缩比异常（疑似压缩炸弹），已拒绝读取；请用 Excel 另存后重新上传"]
+
+    def test_a_directory_that_understates_sizes_is_caught_while_streaming(self, settings, no_parsing):
+        settings.ZONEOPS_IMPORT_MAX_MEMBER_MB = 1
+        settings.ZONEOPS_IMPORT_MAX_RATIO = 10_000
+        data = self.zip_with_member(b"<x/>" * 600_000).getvalue()
+        forged = data.replace(struct.pack("<I", 2_400_000), struct.pack("<I", 1000))  # local and central headers
+        assert messages(read_workbook(io.BytesIO(forged), LAYOUT)) in (["文件内容过大，请拆分后分批导入"], [UNREADABLE])
+
+    def test_a_ledger_within_the_limits_is_read_streaming(self, settings):
+        settings.ZONEOPS_IMPORT_MAX_ROWS = 10
+        assert len(read_workbook(xlsx(*[[n, f"项目{n}", None, 1, None] for n in range(10)]), LAYOUT).rows) == 10
+
+    @staticmethod
+    def zip_with_member(content):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", content)
+        buffer.seek(0)
+        return buffer
+
+    @pytest.mark.parametrize("env", [{}, {"ZONEOPS_IMPORT_MAX_INFLATED_MB": "2000", "ZONEOPS_IMPORT_MAX_MEMBER_MB":
+                                          "2000", "ZONEOPS_IMPORT_MAX_RATIO": "100000"}],
+                             ids=["directory", "streaming-count"])
+    def test_a_788_kb_bomb_is_refused_in_under_2_s_and_200_mb(self, tmp_path, env):
+        bomb = tmp_path / "bomb.xlsx"
+        _write_bomb(bomb, chunks=310)
+        assert bomb.stat().st_size < 800 * 1024
+        run = subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", _MEASURE, str(bomb)], capture_output=True, text=True, check=True, timeout=60,
+            env=os.environ | {"DJANGO_SETTINGS_MODULE": "zoneops.settings", "ZONEOPS_HOME": str(tmp_path)} | env)
+        measured = json.loads(run.stdout.strip().splitlines()[-1])
+        assert measured["errors"] and "过大" in measured["errors"][0] or "超过上限" in measured["errors"][0] \
+            or "压缩比" in measured["errors"][0]
+        assert measured["seconds"] < 2, measured
+        assert measured["peak_mb"] < 200, measured
 
 
 class TestParsers:

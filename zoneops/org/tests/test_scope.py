@@ -9,7 +9,6 @@ from zoneops.audit.context import Actor
 from zoneops.core.errors import PermissionDenied
 from zoneops.org import selectors, services
 from zoneops.org.models import Scope, Unit
-from zoneops.org.scope import scope
 from zoneops.org.tests.factories import PersonFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -108,14 +107,14 @@ def test_export_contains_only_the_scope(world, client, grant_scope):
 
 def test_units_scope_follows_the_tree(world):
     me = _grant(world, "leader", Scope.UNIT_TREE)
-    visible = set(scope(Unit.objects.all(), me, "unit.view").values_list("code", flat=True))
+    visible = set(Unit.objects.restrict(me, "unit.view").values_list("code", flat=True))
     assert visible == {"zsj", "zs-bj"}
 
 
 def test_grants_without_the_action_give_nothing(world):
     me = _grant(world, "auditor", Scope.ALL)
     assert not selectors.person_list(user=me).exists()
-    assert not scope(Unit.objects.all(), me, "unit.manage").exists()
+    assert not Unit.objects.restrict(me, "unit.manage").exists()
 
 
 def test_inactive_person_sees_nothing(world):

@@ -7,7 +7,6 @@ from zoneops.audit.models import AuditEntry
 from zoneops.core.errors import ConflictError, PermissionDenied, ValidationError
 from zoneops.org import services
 from zoneops.org.models import Person, Scope, Unit
-from zoneops.org.scope import scope
 from zoneops.org.tests.factories import PersonFactory, grant, make_role, role
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +145,7 @@ class TestGrants:
     def test_grant_within_own_scope(self, tree, security):
         target = PersonFactory(unit=tree.beijing)
         services.grant_create(actor=actor_for(security), person=target, role=role("investment"), scope=Scope.UNIT)
-        assert scope(Unit.objects.all(), target, "unit.view").get() == Unit.objects.get(pk=tree.beijing.pk)
+        assert Unit.objects.restrict(target, "unit.view").get() == Unit.objects.get(pk=tree.beijing.pk)
         entry = AuditEntry.objects.filter(action="grant.create").latest("id")
         assert entry.changes["scope"] == "unit" and entry.actor_id == security.pk
 
@@ -174,9 +173,9 @@ class TestGrants:
         target = PersonFactory(unit=tree.beijing)
         g = services.grant_create(actor=actor_for(security), person=target, role=role("investment"),
                                   scope=Scope.UNIT)
-        assert scope(Unit.objects.all(), target, "unit.view").exists()
+        assert Unit.objects.restrict(target, "unit.view").exists()
         services.grant_revoke(actor=actor_for(security), grant=g)
-        assert not scope(Unit.objects.all(), target, "unit.view").exists()
+        assert not Unit.objects.restrict(target, "unit.view").exists()
         assert AuditEntry.objects.filter(action="grant.revoke").exists()
 
     def test_custom_scope_needs_units(self, tree):

@@ -22,6 +22,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     year_plan_investment = 1_200 * YUAN_PER_WAN
     planned_start = date(2026, 3, 1)
     planned_completion = date(2027, 6, 30)
+    reporting_from = date(2026, 1, 1)  # in the ledger since January: earlier periods would be 补录
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -19,9 +19,9 @@ from zoneops.core.money import YUAN_PER_WAN
 from zoneops.exchange.xlsx import MONEY_FORMAT, UNREADABLE
 from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
-from zoneops.projects import exchange, selectors, services
+from zoneops.projects import selectors, services
 from zoneops.projects.choices import BuildNature, Stage
-from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
+from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, write_ledger
 from zoneops.projects.models import Project
 from zoneops.projects.tests.factories import ProjectFactory
 
@@ -157,6 +157,14 @@ class TestExport:
         assert sorted(Project.objects.values_list(*fields)) == before
 
 
+    def test_the_file_for_a_background_job_is_the_download(self, tree, ledger, tmp_path):
+        queryset = selectors.project_queryset(user=admin(tree))
+        assert write_ledger(queryset, tmp_path / "台账.xlsx") == 3
+        written = load_workbook(tmp_path / "台账.xlsx").active
+        downloaded = sheet_of(export_ledger(queryset))
+        assert [values(written, row) for row in range(1, 8)] == [values(downloaded, row) for row in range(1, 8)]
+        assert written.freeze_panes == "C4" and len(written.merged_cells.ranges) == 6
+
 class TestImport:
     def test_dry_run_writes_nothing_and_commit_writes_every_row_with_one_audit_row(self, tree, people):
         leader, commissioner = people
@@ -179,6 +187,52 @@ class TestImport:
         [audit] = AuditEntry.objects.filter(action="project.import")
         assert audit.changes["count"] == 2 and audit.detail == "导入项目2个"
         assert not AuditEntry.objects.filter(action="project.create").exists()
+
+    def test_a_row_past_reserve_enters_through_the_stage_rules_with_history_and_actual_dates(self, tree, people):
+        office = admin(tree)
+        file = ledger_file(ledger_row({"阶段": "在建"}),
+                           ledger_row({"序号": 2, "项目名称": "储备项目", "阶段": "储备"}),
+                           ledger_row({"序号": 3, "项目名称": "停建项目", "阶段": "停缓建"}))
+
+        assert import_ledger(file, actor=Actor(person=office), commit=True).created == 3
+
+        building = Project.objects.get(name="新能源电池项目")
+        today = date(2026, 11, 23)
+        assert building.stage == Stage.BUILDING
+        # as project_change_stage moving from 储备 over the stages in between
+        assert (building.signed_on, building.actual_start, building.in_stats_on) == (today, today, today)
+        [change] = building.transitions.all()
+        assert (change.from_state, change.to_state, change.effective_on, change.reason, change.actor) == (
+            Stage.RESERVE, Stage.BUILDING, today, "Excel导入", office)
+        reserve = Project.objects.get(name="储备项目")
+        assert reserve.stage == Stage.RESERVE and not reserve.transitions.exists() and reserve.signed_on is None
+        suspended = Project.objects.get(name="停建项目")
+        assert suspended.stage == Stage.SUSPENDED and suspended.actual_start is None
+        assert suspended.transitions.get().to_state == Stage.SUSPENDED
+        [audit] = AuditEntry.objects.filter(action="project.import")
+        assert audit.changes["stages"] == {"building": 1, "reserve": 1, "suspended": 1}
+        assert audit.changes["stage_changes"] == 2 and audit.actor == office
+
+    def test_a_township_without_the_stage_permission_cannot_import_at_building(self, tree, people):
+        me = township_user(tree)  # project.edit, no project.stage
+        file = ledger_file(ledger_row({"阶段": "在建", "包联领导": None}),
+                           ledger_row({"序号": 2, "项目名称": "储备项目", "阶段": "储备", "包联领导": None}))
+        for commit in (False, True):
+            result = import_ledger(file, actor=Actor(person=me), commit=commit)
+            assert errors(result) == ["第4行“阶段”有误：您无权直接录入“在建”阶段的项目（需要阶段变更权限），"
+                                      "请按“储备”录入，再由有权限的人员变更阶段。"]
+            assert result.created == 0 and nothing_written()
+        # the same file at 储备 is theirs to import
+        file = ledger_file(ledger_row({"阶段": "储备", "包联领导": None}))
+        assert import_ledger(file, actor=Actor(person=me), commit=True).created == 1
+
+    def test_the_stage_permission_is_checked_on_the_rows_unit(self, tree, people):
+        me = township_user(tree)
+        grant(me, "projects", scope=Scope.UNIT, unit=tree.town_b)  # project.stage in 乙镇 only
+        file = ledger_file(ledger_row({"阶段": "开工", "包联领导": None, "责任单位": "乙镇"}),
+                           ledger_row({"序号": 2, "项目名称": "甲镇项目", "阶段": "开工", "包联领导": None}))
+        result = import_ledger(file, actor=Actor(person=me), commit=True)
+        assert [error.row_number for error in result.errors] == [5] and nothing_written()
 
     def test_wrong_types_are_reported_per_row_in_chinese(self, tree, people):
         result = import_ledger(ledger_file(
@@ -214,10 +268,10 @@ class TestImport:
         PersonFactory(username="zhangwei2", name="张伟", unit=tree.town_a)
         me = township_user(tree)
         file = ledger_file(
-            ledger_row({"责任单位": "乙镇", "包联领导": None}),
-            ledger_row({"序号": 2, "项目名称": "二号项目", "责任单位": "丙镇", "包联领导": None}),
-            ledger_row({"序号": 3, "项目名称": "三号项目", "责任单位": "town-a", "包联领导": "王强"}),
-            ledger_row({"序号": 4, "项目名称": "四号项目", "包联领导": None, "项目专员": "张伟"}))
+            ledger_row({"责任单位": "乙镇", "包联领导": None, "阶段": "储备"}),
+            ledger_row({"序号": 2, "项目名称": "二号项目", "责任单位": "丙镇", "包联领导": None, "阶段": "储备"}),
+            ledger_row({"序号": 3, "项目名称": "三号项目", "责任单位": "town-a", "包联领导": "王强", "阶段": "储备"}),
+            ledger_row({"序号": 4, "项目名称": "四号项目", "包联领导": None, "项目专员": "张伟", "阶段": "储备"}))
         result = import_ledger(file, actor=Actor(person=me), commit=True)
         hint = "请填写单位代码或单位全称，且须在您的数据范围内"
         assert errors(result) == [
@@ -227,7 +281,7 @@ class TestImport:
             "第7行“项目专员”“张伟”有重名人员，请改填登录名",
         ]
         assert nothing_written()
-        fixed = ledger_file(ledger_row({"包联领导": me.username, "项目专员": "zhangwei2"}))
+        fixed = ledger_file(ledger_row({"包联领导": me.username, "项目专员": "zhangwei2", "阶段": "储备"}))
         assert import_ledger(fixed, actor=Actor(person=me), commit=True).created == 1
 
     def test_duplicates_within_the_file(self, tree, people):
@@ -237,8 +291,8 @@ class TestImport:
             ledger_row({"序号": 2, "项目代码": code, "项目名称": "另一个项目"}),
             ledger_row({"序号": 3}),
             ledger_row({"序号": 4, "责任单位": "乙镇"})), actor=SYSTEM, commit=True)
-        assert errors(result) == ["第5行“项目代码”与第4行重复",
-                                  "第6行“项目名称”与第4行重复（同一责任单位下项目名称不能相同）"]
+        assert errors(result) == ["第5行“项目代码”有误：与第4行重复。",
+                                  "第6行“项目名称”有误：与第4行重复（同一责任单位下项目名称不能相同）。"]
         assert nothing_written()
 
     def test_duplicates_against_the_ledger(self, tree, people, ledger):
@@ -247,8 +301,8 @@ class TestImport:
             ledger_row({"项目代码": started.code}),
             ledger_row({"序号": 2, "项目名称": reserve.name}),
             ledger_row({"序号": 3, "项目名称": reserve.name, "责任单位": "乙镇"})), actor=SYSTEM, commit=True)
-        assert errors(result) == ["第4行“项目代码”已被系统中的其他项目使用",
-                                  "第5行“项目名称”在该责任单位下已有同名项目"]
+        assert errors(result) == ["第4行“项目代码”有误：该项目代码已被其他项目使用。",
+                                  "第5行“项目名称”有误：该责任单位下已有同名项目。"]
         assert nothing_written(count_before=3)
 
     def test_formula_cells_are_refused(self, tree, people):
@@ -265,22 +319,20 @@ class TestImport:
             assert errors(result) == [UNREADABLE]
         assert nothing_written()
 
-    def test_validation_runs_again_inside_the_write_transaction(self, tree, people, monkeypatch):
-        check = exchange._check
-        calls = []
+    def test_the_commit_checks_again_inside_the_write_transaction(self, tree, people):
+        file = ledger_file(ledger_row({"项目专员": None}),
+                           ledger_row({"序号": 2, "项目名称": "二号项目", "项目专员": "李娜"}))
+        assert import_ledger(file, actor=SYSTEM, commit=False).ok
+        ProjectFactory(name="新能源电池项目", responsible_unit=tree.town_a)  # someone else, meanwhile
+        _leader, commissioner = people
+        commissioner.is_active = False
+        commissioner.save()
 
-        def check_then_someone_else_adds_the_same_project(parsed, actor):
-            result = check(parsed, actor)
-            if not calls:
-                ProjectFactory(name="新能源电池项目", responsible_unit=tree.town_a)
-            calls.append(result.ok)
-            return result
+        result = import_ledger(file, actor=SYSTEM, commit=True)
 
-        monkeypatch.setattr(exchange, "_check", check_then_someone_else_adds_the_same_project)
-        result = import_ledger(ledger_file(ledger_row()), actor=SYSTEM, commit=True)
-        assert calls == [True, False]
-        assert errors(result) == ["第4行“项目名称”在该责任单位下已有同名项目"]
-        assert nothing_written(count_before=1)
+        assert errors(result) == ["第4行“项目名称”有误：该责任单位下已有同名项目。",
+                                  "第5行“项目专员”找不到“李娜”：请填写登录名或姓名，且须在您的数据范围内"]
+        assert result.created == 0 and nothing_written(count_before=1)
 
     def test_a_constraint_hit_at_insert_rolls_everything_back(self, tree, people, monkeypatch):
         def collide(*args, **kwargs):
@@ -349,7 +401,7 @@ class TestPages:
     def test_preview_then_confirm_imports_the_checked_file(self, client, tree, people, settings):
         me = township_user(tree)
         client.force_login(me)
-        response = self.upload(client, ledger_file(ledger_row({"包联领导": None})))
+        response = self.upload(client, ledger_file(ledger_row({"包联领导": None, "阶段": "储备"})))
         page = response.content.decode()
         assert "预检通过" in page and "新能源电池项目" in page and "5,000.00" in page
         token = client.session["projects_import"]["token"]

@@ -126,7 +126,7 @@ def test_returned_and_submitted_reports_count_in_no_figure(data):
     newest = selectors.cumulative_for(data.q1)[0]
     assert (newest.period_key, newest.year_to_date, newest.cumulative) == ("2026-07", 300 * YUAN_PER_WAN,
                                                                             300 * YUAN_PER_WAN)
-    battle = {p.pk: p for p in selectors.battle_map_rows(user=data.office)}
+    battle = {p.pk: p for p in selectors.battle_map_rows(queryset=selectors.project_queryset(user=data.office))}
     assert battle[data.q1.pk].last_percent == 40
 
 

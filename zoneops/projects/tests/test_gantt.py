@@ -7,9 +7,10 @@ import pytest
 import time_machine
 
 from zoneops.audit.context import Actor
-from zoneops.projects import gantt, services
+from zoneops.projects import flags, gantt, services
 from zoneops.projects.choices import Flag, Light, Stage
-from zoneops.projects.gantt import Window, build_chart, choose_window, milestone_flag
+from zoneops.projects.flags import milestone_flag
+from zoneops.projects.gantt import Window, build_chart, choose_window
 from zoneops.projects.models import Milestone
 from zoneops.projects.selectors import LightVerdict
 from zoneops.projects.tests.factories import ProjectFactory
@@ -63,7 +64,7 @@ def test_database_condition_agrees_with_the_flag_rule(tree):
             added = services.milestone_add(actor=Actor.system(), project=row, name=f"节点{seq}", planned_date=planned)
             if actual:
                 services.milestone_update(actor=Actor.system(), milestone=added, actual_date=actual)
-    black_in_db = set(Milestone.objects.filter(gantt.black_flag_condition(TODAY)).values_list("pk", flat=True))
+    black_in_db = set(Milestone.objects.filter(flags.black_flag_condition(TODAY)).values_list("pk", flat=True))
     black_in_python = {m.pk for m in Milestone.objects.all() if milestone_flag(m, TODAY) == Flag.BLACK}
     assert black_in_db == black_in_python and len(black_in_db) == 2
 

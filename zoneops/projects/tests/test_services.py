@@ -6,17 +6,21 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from zoneops.audit.context import Actor
 from zoneops.audit.models import AuditEntry
 from zoneops.core.errors import ConflictError, PermissionDenied, ValidationError
+from zoneops.core.models import TransitionRecord
 from zoneops.core.money import YUAN_PER_WAN
 from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import Stage
-from zoneops.projects.models import ProjectRules, StageChange
+from zoneops.projects.models import ProjectRules
+from zoneops.projects.stages import STAGE_MACHINE
 from zoneops.projects.tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -40,8 +44,8 @@ class TestStages:
         move(project, Stage.SIGNED, effective_on=date(2026, 1, 5))
         project.refresh_from_db()
         assert project.stage == Stage.SIGNED and project.signed_on == date(2026, 1, 5)
-        change = StageChange.objects.get(project=project)
-        assert (change.from_stage, change.to_stage) == (Stage.RESERVE, Stage.SIGNED)
+        change = STAGE_MACHINE.history_queryset(project).get()
+        assert (change.from_state, change.to_state, change.kind) == (Stage.RESERVE, Stage.SIGNED, "forward")
         assert AuditEntry.objects.filter(action="project.stage", object_id=str(project.pk)).exists()
 
     def test_skipping_needs_a_reason_and_fills_passed_dates(self, project):
@@ -107,6 +111,71 @@ class TestLedger:
         with pytest.raises(PermissionDenied):
             services.project_create(actor=Actor(person=person), name="x", enterprise="x",
                                     responsible_unit=tree.town_b, total_investment=1)
+
+
+    def test_a_name_is_unique_within_its_responsible_unit_on_every_write_path(self, tree, project):
+        with pytest.raises(ValidationError) as refused:
+            ProjectFactory(name=project.name, responsible_unit=tree.town_a)
+        assert refused.value.message_dict == {"name": ["该责任单位下已有同名项目。"]}
+        elsewhere = ProjectFactory(name=project.name, responsible_unit=tree.town_b)
+        with pytest.raises(ValidationError, match="同名项目"):  # moving it next to its namesake
+            services.project_update(actor=SYSTEM, project=elsewhere, expected_version=1, responsible_unit=tree.town_a)
+        with pytest.raises(services.ProjectRowsInvalid) as refused:  # the same rule for imports
+            services.project_import(actor=SYSTEM, rows=[services.NewProject(fields={
+                "name": project.name, "enterprise": "x", "responsible_unit": tree.town_a, "total_investment": 1})])
+        assert refused.value.rows == {0: {"name": ["该责任单位下已有同名项目。"]}}
+        services.project_update(actor=SYSTEM, project=elsewhere, expected_version=1, name="改名后")
+
+    def test_negative_investment_is_refused_in_words(self, tree):
+        with pytest.raises(ValidationError) as refused:
+            ProjectFactory(responsible_unit=tree.town_a, total_investment=-1, year_plan_investment=0)
+        assert refused.value.message_dict == {"total_investment": ["总投资不能为负数。"]}
+
+
+class TestImportService:
+    def row(self, tree, stage=Stage.RESERVE, **fields):
+        return services.NewProject(fields={"name": "导入项目", "enterprise": "某公司", "responsible_unit": tree.town_a,
+                                           "total_investment": 100} | fields, stage=stage)
+
+    def test_all_or_nothing_with_the_errors_of_every_row(self, tree):
+        rows = [self.row(tree), self.row(tree, name="二号", colour="red"), self.row(tree, name="三号", enterprise=""),
+                self.row(tree, name="四号", stage=Stage.BUILDING)]
+        with pytest.raises(services.ProjectRowsInvalid) as refused:
+            services.project_import(actor=SYSTEM, rows=rows)
+        assert set(refused.value.rows) == {1, 2}
+        assert refused.value.rows[1] == {"__all__": ["未知字段：colour。"]}
+        assert list(refused.value.rows[2]) == ["enterprise"]
+        assert not TransitionRecord.objects.exists() and not AuditEntry.objects.filter(action="project.import").exists()
+        created = services.project_import(actor=SYSTEM, rows=[rows[0], rows[3]])
+        assert [p.stage for p in created] == [Stage.RESERVE, Stage.BUILDING] and created[1].actual_start == TODAY
+
+    def test_permissions_as_the_form_and_the_stage_service(self, tree):
+        township = PersonFactory(unit=tree.town_a)
+        grant(township, "township", scope=Scope.UNIT)
+        actor = Actor(person=township)
+        projects, history, errors = services.project_import_check(actor=actor, rows=[
+            self.row(tree), self.row(tree, name="乙镇的", responsible_unit=tree.town_b),
+            self.row(tree, name="开工的", stage=Stage.STARTED)])
+        assert errors == {1: {"responsible_unit": ["您无权在该责任单位下录入项目。"]},
+                          2: {"stage": ["您无权直接录入“开工”阶段的项目（需要阶段变更权限），请按“储备”录入，"
+                                        "再由有权限的人员变更阶段。"]}}
+        assert history == [] and len(projects) == 3
+
+    def test_queries_do_not_grow_with_the_rows(self, tree):
+        office = PersonFactory(unit=tree.zone)
+        grant(office, "projects", scope=Scope.UNIT_TREE)
+
+        def queries(count):
+            rows = [self.row(tree, name=f"{count}批{n}", stage=Stage.STARTED if n % 2 else Stage.RESERVE,
+                             leader=office, responsible_unit=tree.town_a if n % 3 else tree.town_b)
+                    for n in range(count)]
+            with CaptureQueriesContext(connection) as captured:
+                assert len(services.project_import(actor=Actor(person=office), rows=rows)) == count
+            # SQLite splits the projects' INSERT by its parameter limit
+            return len([q for q in captured if not q["sql"].startswith('INSERT INTO "projects_project"')])
+
+        queries(2)  # loads the grants, once per request in real use
+        assert queries(4) == queries(60) <= 12
 
 
 def _started(project):
@@ -269,6 +338,7 @@ class TestMilestonesAndApprovals:
         # 2/10 → 3/3 crosses Spring Festival (2/15–2/23 off, Saturdays 2/14 and 2/28 worked): 11 days.
         assert items[0].used_workdays == 11 and not items[0].over
         assert items[1].used_workdays == 6 and items[1].over
+        assert items[1].deadline.due == date(2026, 3, 11) and items[1].overdue_workdays == 1
         pre_start = spans[0]
         assert (pre_start.used, pre_start.allowed) == (18, 45) and not pre_start.over
 

@@ -44,7 +44,7 @@ class TestInclusionAndStageAgree:
         _save(project, StatsStatus.INCLUDED, date(2026, 4, 20))
         project, stats = _agree(project)
         assert (project.stage, project.in_stats_on) == (Stage.IN_STATS, date(2026, 4, 20))
-        assert project.stage_changes.filter(to_stage=Stage.IN_STATS, effective_on=date(2026, 4, 20)).exists()
+        assert project.transitions.filter(to_state=Stage.IN_STATS, effective_on=date(2026, 4, 20)).exists()
 
     def test_an_inclusion_for_a_project_already_past_in_stats_moves_its_date(self, tree):
         project = _started(tree)

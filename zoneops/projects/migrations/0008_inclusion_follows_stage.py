@@ -8,21 +8,25 @@ project to 纳统 on that date, with a stage-history row saying why.
 from django.db import migrations
 
 STAGES_BEFORE_IN_STATS = ("reserve", "signed", "preparing", "started")
+MACHINE = "project.stage"
 
 
 def reconcile(apps, schema_editor):
     Project = apps.get_model("projects", "Project")
     StatsInclusion = apps.get_model("projects", "StatsInclusion")
-    StageChange = apps.get_model("projects", "StageChange")
+    TransitionRecord = apps.get_model("core", "TransitionRecord")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    content_type = ContentType.objects.get_or_create(app_label="projects", model="project")[0]
     for stats in StatsInclusion.objects.filter(status="included", included_on__isnull=False).select_related("project"):
         project = stats.project
         if project.in_stats_on == stats.included_on:
             continue
         fields = {"in_stats_on": stats.included_on}
         if project.stage in STAGES_BEFORE_IN_STATS:
-            StageChange.objects.create(project=project, from_stage=project.stage, to_stage="in_stats",
-                                       effective_on=stats.included_on,
-                                       reason="入库纳统数据校正：已入库的项目进入纳统阶段")
+            TransitionRecord.objects.create(machine=MACHINE, content_type=content_type, object_id=project.pk,
+                                            from_state=project.stage, to_state="in_stats", kind="skip",
+                                            effective_on=stats.included_on,
+                                            reason="入库纳统数据校正：已入库的项目进入纳统阶段")
             fields["stage"] = "in_stats"
         Project.objects.filter(pk=project.pk).update(**fields)
     for project in Project.objects.filter(in_stats_on__isnull=False).exclude(stats__status="included"):
@@ -34,6 +38,6 @@ def reconcile(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0006_period_figures_and_unit_targets")]
+    dependencies = [("projects", "0007_rules_per_unit_backfill_stage_history"), ("core", "0003_transition_history")]
 
     operations = [migrations.RunPython(reconcile, migrations.RunPython.noop)]

@@ -1,5 +1,5 @@
-"""``zoneops bench``: the project ledger's reads at province scale, through the selectors and beside
-hand-written SQL for the same data, on a scratch database.
+"""The project ledger's reads at province scale, through the selectors and beside hand-written SQL for
+the same data, on a scratch database (``python -m bench``, run by ``make bench``).
 
 SQLite under $ZONEOPS_HOME by default (``make bench`` uses a fresh ./bench-var); PostgreSQL when
 DATABASE_URL is set. Either way the database name must contain "bench" and hold no projects yet.
@@ -17,16 +17,15 @@ from time import perf_counter
 import django
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.data import build_tree, seed_projects
 from zoneops.org.scope import forget_grants
 from zoneops.projects import selectors
-from zoneops.projects.benchdata import build_tree, seed_projects
 from zoneops.projects.choices import Stage
 from zoneops.projects.models import Project, ProjectRules
 
@@ -115,7 +114,7 @@ class Reads:
         return self.user
 
     def ledger_page(self, size=PAGE):
-        queryset = selectors.project_list(user=self._fresh_user(), today=self.today).order_by("-updated_at", "pk")
+        queryset = selectors.project_queryset(user=self._fresh_user(), today=self.today).order_by("-updated_at", "pk")
         page = selectors.with_lights(list(queryset[:size]), self.today)
         return queryset.count(), [_figures(project) for project in page]
 
@@ -139,7 +138,8 @@ class Reads:
         return _raw_figures(project), [r[0] for r in reports], [m[0] for m in milestones]
 
     def battle_map(self, limit=selectors.BATTLE_MAP_LIMIT):
-        rows = selectors.battle_map_rows(user=self._fresh_user(), limit=limit, today=self.today)
+        queryset = selectors.project_queryset(user=self._fresh_user(), today=self.today)
+        rows = selectors.battle_map_rows(queryset=queryset, limit=limit, today=self.today)
         return [(*_figures(p), [m.pk for m in p.milestones.all()]) for p in rows]
 
     def battle_map_sql(self, limit=selectors.BATTLE_MAP_LIMIT):
@@ -271,80 +271,80 @@ def _read(path):
         return ""
 
 
-class Command(BaseCommand):
-    help = "Seed a scratch database at province scale and measure the project ledger's reads."
+class BenchError(Exception):
+    """The bench refuses to run; the message says why (in Chinese, like every operator message)."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--projects", type=int, default=20_000)
-        parser.add_argument("--small", type=int, default=1_000, help="Query counts are also taken at this size.")
-        parser.add_argument("--iterations", type=int, default=30)
-        parser.add_argument("--report", help="Also write the Markdown report to this file.")
 
-    def handle(self, *args, projects, small, iterations, report, **options):
-        if not 0 < small < projects:
-            raise CommandError("--small 须大于 0 且小于 --projects。")
-        self._check_scratch_database()
-        call_command("migrate", verbosity=0)
-        if Project.objects.exists():
-            raise CommandError("基准库里已有项目。请换一个空库：SQLite 删除 $ZONEOPS_HOME（make bench 会自动删除），"
-                               "PostgreSQL 执行 dropdb zoneops_bench && createdb zoneops_bench。")
-        today = timezone.localdate()
-        leader, _units, _people = build_tree()
-        seeded = seed_projects(small, today=today)
-        reads = Reads(leader, today)
-        small_counts = self._query_counts(reads)
-        seeded = seeded.add(seed_projects(projects - small, first=small + 1, today=today))
-        self._analyze()
-        self.stdout.write(f"seeded {seeded.projects} projects, {seeded.milestones} milestones, "
-                          f"{seeded.reports} reports in {seeded.seconds:.1f} s; measuring…")
-        reads = Reads(leader, today)
-        results = [(case, measure(getattr(reads, case.orm), iterations), measure(getattr(reads, case.sql), iterations),
-                    getattr(reads, case.orm)() == getattr(reads, case.sql)()) for case in CASES]
-        large_counts = self._query_counts(reads)
-        page_100 = count_queries(lambda: reads.ledger_page(size=100))
-        http = measure_http(reads, iterations)
-        text = self._markdown(seeded, small, results, small_counts, large_counts, page_100, http, iterations)
-        self.stdout.write(text)
-        if report:
-            Path(report).write_text(text)
+def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print):
+    """Seed, measure and return the Markdown report (also written to ``report`` when given)."""
+    if not 0 < small < projects:
+        raise BenchError("--small 须大于 0 且小于 --projects。")
+    check_scratch_database()
+    call_command("migrate", verbosity=0)
+    if Project.objects.exists():
+        raise BenchError("基准库里已有项目。请换一个空库：SQLite 删除 $ZONEOPS_HOME（make bench 会自动删除），"
+                         "PostgreSQL 执行 dropdb zoneops_bench && createdb zoneops_bench。")
+    today = timezone.localdate()
+    leader, _units, _people = build_tree()
+    seeded = seed_projects(small, today=today)
+    reads = Reads(leader, today)
+    small_counts = _query_counts(reads)
+    seeded = seeded.add(seed_projects(projects - small, first=small + 1, today=today))
+    _analyze()
+    out(f"seeded {seeded.projects} projects, {seeded.milestones} milestones, "
+        f"{seeded.reports} reports in {seeded.seconds:.1f} s; measuring…")
+    reads = Reads(leader, today)
+    results = [(case, measure(getattr(reads, case.orm), iterations), measure(getattr(reads, case.sql), iterations),
+                getattr(reads, case.orm)() == getattr(reads, case.sql)()) for case in CASES]
+    large_counts = _query_counts(reads)
+    page_100 = count_queries(lambda: reads.ledger_page(size=100))
+    http = measure_http(reads, iterations)
+    text = _markdown(seeded, small, results, small_counts, large_counts, page_100, http, iterations)
+    if report:
+        Path(report).write_text(text)
+    return text
 
-    def _check_scratch_database(self):
-        name = str(connection.settings_dict["NAME"])
-        if "bench" not in name.lower():
-            raise CommandError(f"拒绝在“{name}”上压测：数据库名（SQLite 为文件路径）须含 “bench”，例如 "
-                               "ZONEOPS_HOME=./bench-var 或 DATABASE_URL=postgres://…/zoneops_bench。")
-        if connection.vendor not in ("sqlite", "postgresql"):
-            raise CommandError(f"不支持的数据库：{connection.vendor}。")
 
-    def _query_counts(self, reads):
-        return {case.name: count_queries(getattr(reads, case.orm)) for case in CASES}
+def check_scratch_database():
+    name = str(connection.settings_dict["NAME"])
+    if "bench" not in name.lower():
+        raise BenchError(f"拒绝在“{name}”上压测：数据库名（SQLite 为文件路径）须含 “bench”，例如 "
+                         "ZONEOPS_HOME=./bench-var 或 DATABASE_URL=postgres://…/zoneops_bench。")
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise BenchError(f"不支持的数据库：{connection.vendor}。")
 
-    def _analyze(self):
-        """Planner statistics, as PostgreSQL's autovacuum (or SQLite's PRAGMA optimize) keeps them."""
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
-    def _markdown(self, seeded, small, results, small_counts, large_counts, page_100, http, iterations):
-        lines = [f"### {connection.vendor}：{seeded.projects:,} 个项目", ""]
-        lines += [f"- {key}：{value}" for key, value in machine().items()]
-        lines += [f"- 造数：{seeded.projects:,} 个项目、{seeded.milestones:,} 个节点、{seeded.reports:,} 条月报，"
-                  f"批量写入用时 {seeded.seconds:.1f} 秒",
-                  f"- 每项预热 {WARM_UP} 次后测 {iterations} 次；时间为服务端耗时（毫秒）", "",
-                  "| 读取 | 选择器 p50 | p95 | 查询数 | 手写 SQL p50 | p95 | 查询数 | 比值（p95） | 结果一致 | 目标 |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|:-:|---|"]
-        for case, orm, sql, same in results:
-            ratio, met = _verdict(case, orm, sql)
-            lines.append(f"| {case.name} | {orm.p50:.1f} | {orm.p95:.1f} | {orm.queries} | {sql.p50:.1f} | "
-                         f"{sql.p95:.1f} | {sql.queries} | {ratio:.1f}× | {'是' if same else '**否**'} | "
-                         f"{case.target} {met} |")
-        lines += ["", f"查询数与行数无关：{small:,} 个项目 → {seeded.projects:,} 个项目", "",
-                  f"| 读取 | {small:,} 个项目 | {seeded.projects:,} 个项目 |", "|---|---:|---:|"]
-        lines += [f"| {name} | {small_counts[name]} | {large_counts[name]} |" for name in large_counts]
-        lines.append(f"| 项目库列表 100 条/页 | — | {page_100} |")
-        if http:
-            lines += ["", "页面（django.test.Client，已登录、数据范围“全部”的区领导）", "",
-                      "| 页面 | 状态 | p50 | p95 | 查询数 |", "|---|---|---:|---:|---:|"]
-            for label, status, timing in http:
-                cells = f"{timing.p50:.1f} | {timing.p95:.1f} | {timing.queries}" if timing else "— | — | —"
-                lines.append(f"| {label} | {status} | {cells} |")
-        return "\n".join(lines) + "\n"
+def _query_counts(reads):
+    return {case.name: count_queries(getattr(reads, case.orm)) for case in CASES}
+
+
+def _analyze():
+    """Planner statistics, as PostgreSQL's autovacuum (or SQLite's PRAGMA optimize) keeps them."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _markdown(seeded, small, results, small_counts, large_counts, page_100, http, iterations):
+    lines = [f"### {connection.vendor}：{seeded.projects:,} 个项目", ""]
+    lines += [f"- {key}：{value}" for key, value in machine().items()]
+    lines += [f"- 造数：{seeded.projects:,} 个项目、{seeded.milestones:,} 个节点、{seeded.reports:,} 条月报，"
+              f"批量写入用时 {seeded.seconds:.1f} 秒",
+              f"- 每项预热 {WARM_UP} 次后测 {iterations} 次；时间为服务端耗时（毫秒）", "",
+              "| 读取 | 选择器 p50 | p95 | 查询数 | 手写 SQL p50 | p95 | 查询数 | 比值（p95） | 结果一致 | 目标 |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|:-:|---|"]
+    for case, orm, sql, same in results:
+        ratio, met = _verdict(case, orm, sql)
+        lines.append(f"| {case.name} | {orm.p50:.1f} | {orm.p95:.1f} | {orm.queries} | {sql.p50:.1f} | "
+                     f"{sql.p95:.1f} | {sql.queries} | {ratio:.1f}× | {'是' if same else '**否**'} | "
+                     f"{case.target} {met} |")
+    lines += ["", f"查询数与行数无关：{small:,} 个项目 → {seeded.projects:,} 个项目", "",
+              f"| 读取 | {small:,} 个项目 | {seeded.projects:,} 个项目 |", "|---|---:|---:|"]
+    lines += [f"| {name} | {small_counts[name]} | {large_counts[name]} |" for name in large_counts]
+    lines.append(f"| 项目库列表 100 条/页 | — | {page_100} |")
+    if http:
+        lines += ["", "页面（django.test.Client，已登录、数据范围“全部”的区领导）", "",
+                  "| 页面 | 状态 | p50 | p95 | 查询数 |", "|---|---|---:|---:|---:|"]
+        for label, status, timing in http:
+            cells = f"{timing.p50:.1f} | {timing.p95:.1f} | {timing.queries}" if timing else "— | — | —"
+            lines.append(f"| {label} | {status} | {cells} |")
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Province-scale data for ``zoneops bench``: a unit tree of a province, leaders, and projects with
+"""Province-scale data for the bench (``python -m bench``): a unit tree of a province, leaders, and projects with
 their milestones and a year or two of monthly progress reports.
 
 Written with bulk inserts in chunks (no services, no audit rows): this is a scratch database for

@@ -1,4 +1,4 @@
-"""Pages that span modules: the home page and the working-day calendar."""
+"""The official working-day calendar: everyone with unit.view reads it, system admins edit it."""
 
 from datetime import date
 
@@ -11,30 +11,8 @@ from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import year_param
 from zoneops.core.models import CalendarDay
-from zoneops.core.money import format_money
 from zoneops.core.services import calendar_day_delete, calendar_day_save
 from zoneops.org.scope import has_permission, require_permission
-from zoneops.org.selectors import person_list, unit_list
-from zoneops.projects.selectors import headline_figures
-
-
-@login_required
-def home(request):
-    user = request.user
-    stats = []
-    if has_permission(user, "project.view"):
-        figures = headline_figures(user=user)
-        stats += [
-            {"label": "重点项目", "value": figures["projects"], "icon": "kanban"},
-            {"label": "开工在建", "value": figures["building"], "icon": "cone-striped"},
-            {"label": "总投资", "value": format_money(figures["total_investment"]), "icon": "cash-stack"},
-            {"label": "本年计划投资", "value": format_money(figures["year_plan"]), "icon": "graph-up-arrow"},
-        ]
-    stats += [
-        {"label": "可见单位", "value": unit_list(user=user).count(), "icon": "diagram-3"},
-        {"label": "可见人员", "value": person_list(user=user).count(), "icon": "people"},
-    ]
-    return render(request, "home.html", {"title": "首页", "stats": stats})
 
 
 class CalendarDayForm(forms.Form):
@@ -63,5 +41,5 @@ def calendar_view(request):
             messages.success(request, "工作日历已保存。")
             return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
     days = CalendarDay.objects.filter(date__year=year)
-    return render(request, "core/calendar.html", {"title": f"{year}年工作日历", "days": days, "year": year,
+    return render(request, "org/calendar.html", {"title": f"{year}年工作日历", "days": days, "year": year,
                                                   "form": form, "can_edit": can_edit})

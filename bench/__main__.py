@@ -1,0 +1,32 @@
+"""``python -m bench [--projects N] [--small N] [--iterations N] [--report FILE]``."""
+
+import argparse
+import os
+import sys
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench",
+                                     description="Seed a scratch database at province scale and measure "
+                                                 "the project ledger's reads.")
+    parser.add_argument("--projects", type=int, default=20_000)
+    parser.add_argument("--small", type=int, default=1_000, help="Query counts are also taken at this size.")
+    parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--report", help="Also write the Markdown report to this file.")
+    options = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoneops.settings")
+    import django
+
+    django.setup()
+    from bench.run import BenchError, run
+
+    try:
+        print(run(projects=options.projects, small=options.small, iterations=options.iterations,
+                  report=options.report))
+    except BenchError as error:
+        sys.exit(f"bench: {error}")
+
+
+if __name__ == "__main__":
+    main()
