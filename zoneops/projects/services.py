@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
-from zoneops.core.models import TransitionRecord
+from zoneops.core.models import UNCHECKED, TransitionRecord
 from zoneops.core.periods import is_backfill, parse_period, period_containing, window_closes
 from zoneops.org.models import Unit
 from zoneops.org.scope import has_permission, may_act_on
@@ -55,7 +55,7 @@ def _allowed_units(actor, action, units):
     ids = {unit.pk for unit in units}
     if actor.is_system or not ids:
         return ids
-    return set(Unit._base_manager.filter(pk__in=ids).restrict(actor.person, action).values_list("pk", flat=True))
+    return set(Unit.objects.filter(pk__in=ids).restrict(actor.person, action).values_list("pk", flat=True))
 
 
 def _validate(project):
@@ -307,7 +307,7 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
     effective_on = effective_on or timezone.localdate()
     fields, changed, transition = _apply_stage_change(actor, project, to_stage, reason, effective_on)
     STAGE_MACHINE.authorize(actor, transition, project)
-    project.save_versioned(expected_version=None, fields=fields)
+    project.save_versioned(expected_version=UNCHECKED, fields=fields)
     STAGE_MACHINE.record(project, transition, actor=actor, reason=reason, effective_on=effective_on,
                          audit_action="project.stage", changes=changed)
     stats_follow_stage(actor=actor, project=project)
@@ -455,7 +455,7 @@ def progress_report_review(*, actor, report, accept, comment=""):
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     report.reviewed_by = actor.person
     report.review_comment = comment.strip()
-    report.save_versioned(expected_version=None, fields=["status", "reviewed_by", "review_comment"])
+    report.save_versioned(expected_version=UNCHECKED, fields=["status", "reviewed_by", "review_comment"])
     audit_record(actor, "report.accept" if accept else "report.return", report, detail=comment)
     return report
 
@@ -512,7 +512,7 @@ def stats_inclusion_save(*, actor, project, planned_year, planned_quarter, statu
             audit_record(actor, "project.in_stats_on", project, changes={"in_stats_on": [project.in_stats_on,
                                                                                         included_on]})
             project.in_stats_on = included_on
-            project.save_versioned(expected_version=None, fields=["in_stats_on"])
+            project.save_versioned(expected_version=UNCHECKED, fields=["in_stats_on"])
     else:
         if _reached_stats(project):
             raise ValidationError({"status": f"项目已于{project.in_stats_on:%Y年%m月%d日}纳统，状态只能是“已入库”；"

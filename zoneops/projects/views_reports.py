@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
-from zoneops.core.http import get_or_404
+from zoneops.core.http import get_or_404, safe_next
 from zoneops.org.scope import has_permission, require_permission
 from zoneops.projects import selectors, services
 from zoneops.projects.filtersets import ReportFilterSet
@@ -71,4 +71,4 @@ def report_review(request, pk):
             messages.success(request, "审核意见已保存。")
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
-    return redirect(request.POST.get("next") or "projects:reports")
+    return redirect(safe_next(request, "projects:reports"))

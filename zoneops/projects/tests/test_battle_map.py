@@ -87,7 +87,7 @@ def test_page_draws_the_chart(client, world):
     assert "签约（黑旗）" in html and "完成 2026年4月20日" in html
     assert "红灯" in html or "黄灯" in html  # an overdue milestone lights the project
     assert "1,4" not in html  # coordinates are never localised
-    assert f'{"/projects/battle-map.pdf"}' in html and "window.print()" in html
+    assert f'{"/projects/battle-map.pdf"}' in html and "data-zo-print" in html
 
 
 def test_people_without_the_permission_get_403(client, world):

@@ -133,10 +133,11 @@ def test_the_pdf_holds_the_pages_rows(client, ledger, query):
     assert [name for name in ("乙镇物流项目", "招商局电子材料项目", "驻京组储能项目") if name in text] == []
 
 
-def test_the_battle_map_leaves_out_cancelled_projects_only(client, ledger):
+def test_terminated_projects_show_on_the_ledger_only_when_asked_for_and_never_on_the_battle_map(client, ledger):
     services.project_change_stage(actor=SYSTEM, project=ledger.green, to_stage=Stage.CANCELLED, reason="企业撤资")
     client.force_login(ledger.viewer)
-    assert "招商局电子材料项目" in page_names(client, "level=city")
+    assert "招商局电子材料项目" not in page_names(client, "level=city")  # stock totals leave 终止 out (figures.py)
+    assert page_names(client, "level=city&stage=cancelled") == ["招商局电子材料项目"]
     assert battle_map_names(client, "level=city") == ["乙镇物流项目"]
     assert battle_map_api_names(client, "level=city") == ["乙镇物流项目"]
 

@@ -262,7 +262,7 @@ class TestProgressReports:
         services.progress_report_review(actor=SYSTEM, report=report, accept=False, comment="照片不清晰")
         report.refresh_from_db()
         assert report.status == "returned" and report.review_comment == "照片不清晰"
-        report = self.submit(project, "2026-10", 12)
+        report = self.submit(project, "2026-10", 12, expected_version=report.version)
         assert report.status == "submitted"
         services.progress_report_review(actor=SYSTEM, report=report, accept=True)
         with pytest.raises(ValidationError):
