@@ -16,6 +16,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -39,7 +40,7 @@ class Outcome:
 
     message: str = ""
     result: dict = field(default_factory=dict)
-    content: bytes | None = None  # or ``path``: a file the function wrote (moved into storage)
+    content: bytes | None = None  # or ``path``: a temporary file the function wrote (moved into storage)
     path: str = ""
     filename: str = ""
 
@@ -92,6 +93,7 @@ def _finish(job, outcome):
         if outcome.path:
             with open(outcome.path, "rb") as handle:
                 job.file.save(name, File(handle), save=False)
+            Path(outcome.path).unlink(missing_ok=True)  # moved into storage
         else:
             job.file.save(name, ContentFile(outcome.content), save=False)
         job.filename = name
