@@ -164,6 +164,8 @@ ZONEOPS_IMPORT_MAX_ROWS = _env_int("ZONEOPS_IMPORT_MAX_ROWS", 100_000)
 ZONEOPS_IMPORT_MAX_COLUMNS = _env_int("ZONEOPS_IMPORT_MAX_COLUMNS", 40)
 # Imports over this many rows run in the worker with progress; smaller ones answer inline.
 ZONEOPS_IMPORT_INLINE_ROWS = _env_int("ZONEOPS_IMPORT_INLINE_ROWS", 2000)
+# Ledger exports over this many projects are written by the worker and offered in 我的下载.
+ZONEOPS_EXPORT_INLINE_ROWS = _env_int("ZONEOPS_EXPORT_INLINE_ROWS", 5000)
 # Photos: decoded only when the header's width × height is within this bound (Pillow's own guard too).
 ZONEOPS_PHOTO_MAX_PIXELS = _env_int("ZONEOPS_PHOTO_MAX_PIXELS", 50_000_000)
 ZONEOPS_PHOTO_MAX_PER_REPORT = _env_int("ZONEOPS_PHOTO_MAX_PER_REPORT", 12)

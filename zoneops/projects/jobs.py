@@ -1,15 +1,22 @@
-"""Project-ledger work the worker runs (后台任务): Excel imports too large to answer inline.
+"""Project-ledger work the worker runs (后台任务): Excel imports and exports too large to answer inline.
 
 The import page keeps the upload and submits :func:`import_ledger_job` twice, as it runs inline:
-预检 (``commit`` false) and 确认导入 (``commit`` true, all rows or none, checked again).
+预检 (``commit`` false) and 确认导入 (``commit`` true, all rows or none, checked again). The export
+page submits :func:`export_ledger_job` with the list's query; the file appears in 我的下载.
 """
 
+import tempfile
 from pathlib import Path
 
+from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 
+from zoneops.audit.services import audit_record
 from zoneops.jobs.services import Outcome
-from zoneops.projects.exchange import import_ledger
+from zoneops.org.scope import require_permission
+from zoneops.projects.exchange import import_ledger, ledger_filename, write_ledger
+from zoneops.projects.filtersets import project_filterset
 
 ERROR_LIMIT = 500  # problems kept for the page; the count says how many there were
 
@@ -35,3 +42,17 @@ def import_ledger_job(*, job, actor, progress):
         "error_count": len(result.errors), "error_rows": result.error_row_count,
         "url": f"{reverse('projects:import')}?job={job.pk}",
     })
+
+
+def export_ledger_job(*, job, actor, progress):
+    """The ledger narrowed by the list's query, in the submitter's scope as it is when the job runs."""
+    require_permission(actor.person, "project.view")
+    query = job.params.get("query", "")
+    queryset = project_filterset(QueryDict(query), user=actor.person).qs
+    progress(5, "正在生成台账")
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as target:
+        count = write_ledger(queryset, target)
+    with transaction.atomic():
+        audit_record(actor, "export", ("projects.project", "", "重点项目台账"),
+                     detail=f"导出{count}行（后台任务 {job.pk}）：{query}"[:500])
+    return Outcome(message=f"共{count}个项目", path=target.name, filename=ledger_filename(), result={"rows": count})

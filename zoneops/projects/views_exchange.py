@@ -58,8 +58,13 @@ def ledger_export(request):
     """The scoped ledger, narrowed by the list page's filters (the same FilterSet: the same rows)."""
     require_permission(request.user, "project.view")
     queryset = project_filterset(request.GET, user=request.user).qs  # a wrong value is left out, as on the page
+    if (count := queryset.count()) > settings.ZONEOPS_EXPORT_INLINE_ROWS:
+        job_submit(actor=Actor.from_request(request), kind="projects.export", title=f"项目库台账导出（{count}个项目）",
+                   run="zoneops.projects.jobs.export_ledger_job", params={"query": request.GET.urlencode()})
+        messages.info(request, f"共{count}个项目，台账正在后台生成，完成后可在“我的下载”中下载。")
+        return redirect("jobs:downloads")
     audit_record(Actor.from_request(request), "export", ("projects.project", "", "重点项目台账"),
-                 detail=f"导出{queryset.count()}行：{request.GET.urlencode()}"[:500])
+                 detail=f"导出{count}行：{request.GET.urlencode()}"[:500])
     return export_ledger(queryset)
 
 

@@ -1,15 +1,19 @@
-"""Ledger imports over ZONEOPS_IMPORT_INLINE_ROWS run in the worker: 预检 and 确认导入 as jobs, all or nothing."""
+"""Large ledger files go through the worker: imports over ZONEOPS_IMPORT_INLINE_ROWS (预检 and 确认导入 as
+jobs, all or nothing) and exports over ZONEOPS_EXPORT_INLINE_ROWS (the file appears in 我的下载)."""
+
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from zoneops.audit.models import AuditEntry
 from zoneops.jobs.models import Job
 from zoneops.org.tests.factories import PersonFactory
 from zoneops.projects.models import Project
-from zoneops.projects.tests.test_exchange import ledger_file, ledger_row, township_user
+from zoneops.projects.tests.test_exchange import ledger, ledger_file, ledger_row, people, township_user  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -94,4 +98,33 @@ def test_a_small_file_stays_inline(client, tree, django_capture_on_commit_callba
     client.force_login(township_user(tree))
     response = _upload(client, ledger_file(*_rows(3)), django_capture_on_commit_callbacks)
     assert response.status_code == 200 and "预检通过" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.usefixtures("ledger")
+def test_a_large_export_is_written_by_the_worker_and_downloaded(client, tree, settings,
+                                                                django_capture_on_commit_callbacks):
+    settings.ZONEOPS_EXPORT_INLINE_ROWS = 0
+    me = township_user(tree)
+    client.force_login(me)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("projects:export"), {"q": "电子"})
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:downloads")
+    job = Job.objects.get(owner=me, kind="projects.export")
+    assert job.params == {"query": "q=%E7%94%B5%E5%AD%90"} and not AuditEntry.objects.filter(action="export").exists()
+    assert "台账正在后台生成" in client.get(response["Location"]).content.decode()
+
+    _work()
+    job.refresh_from_db()
+    assert (job.status, job.message) == (Job.Status.DONE, "共1个项目") and job.filename.endswith(".xlsx")
+    audit = AuditEntry.objects.get(action="export")
+    assert audit.actor == me and audit.detail.startswith(f"导出1行（后台任务 {job.pk}）")
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content))).active
+    assert sheet["B4"].value == "年产10万吨电子材料项目" and sheet["B5"].value == "共1个项目"
+
+
+@pytest.mark.usefixtures("ledger")
+def test_a_small_export_stays_inline(client, tree):
+    client.force_login(township_user(tree))
+    assert client.get(reverse("projects:export"))["Content-Type"].startswith("application/vnd.openxmlformats")
     assert not Job.objects.exists()
