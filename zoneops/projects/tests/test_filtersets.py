@@ -151,7 +151,9 @@ def test_a_summary_figures_drill_down_is_the_same_everywhere(client, ledger):
     assert page_names(client, query + "&level=city") == []
     bad = "figure=new_start&period=20x6"
     assert page_names(client, bad) == export_names(client, bad) == []
-    assert client.get(f"/api/v1/projects?{bad}").status_code == 422
+    for url in ("/api/v1/projects", "/api/v1/battle-map"):
+        response = client.get(f"{url}?{bad}")
+        assert response.status_code == 422 and "figure" in response.json()["errors"]
 
 
 def test_a_wrong_value_is_left_out_on_the_page_and_in_the_export_and_refused_by_the_api(client, ledger, tree):
