@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zoneops.core.errors import ConflictError, PermissionDenied
+from zoneops.core.models import MISSING_VERSION_MESSAGE
 from zoneops.core.money import wan_to_yuan, yuan_to_wan
 
 
@@ -30,9 +31,6 @@ class WanField(forms.DecimalField):
         return wan_to_yuan(amount)
 
 
-MISSING_VERSION = "页面缺少版本信息，无法确认您改的是最新内容；请刷新页面后重新修改。"
-
-
 class VersionedFormMixin:
     """A form that edits a :class:`~zoneops.core.models.VersionedModel` row carries the row's version.
 
@@ -50,7 +48,8 @@ class VersionedFormMixin:
         if version is not None:
             self.fields["version"] = forms.IntegerField(
                 min_value=1, initial=version, widget=forms.HiddenInput,
-                error_messages={"required": MISSING_VERSION, "invalid": MISSING_VERSION, "min_value": MISSING_VERSION})
+                error_messages={"required": MISSING_VERSION_MESSAGE, "invalid": MISSING_VERSION_MESSAGE,
+                                "min_value": MISSING_VERSION_MESSAGE})
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ without a version are conflicts shown in Chinese; nothing is overwritten.
 import pytest
 
 from zoneops.audit.context import Actor
-from zoneops.core.forms import MISSING_VERSION
+from zoneops.core.models import MISSING_VERSION_MESSAGE as MISSING_VERSION
 from zoneops.core.money import YUAN_PER_WAN
 from zoneops.projects import services
 
