@@ -115,13 +115,13 @@ def _openpyxl_write(target, rows):
 
 def ledger(iterations):
     from zoneops.exchange.xlsx import write_layout
-    from zoneops.projects import selectors
     from zoneops.projects.exchange import LAYOUT, _ledger_sheet, write_ledger
+    from zoneops.projects.filtersets import project_filterset
 
     leader = _leader()
 
     def queryset():
-        return selectors.project_list(user=leader, filters=selectors.ProjectFilters())
+        return project_filterset({}, user=leader).qs  # what the export view does
 
     rows = list(_ledger_sheet(queryset())[1])
     results = {}
