@@ -34,6 +34,8 @@ ECHARTS_MAPS=4.9.0   # the last echarts release that still shipped map/json/
 ECHARTS_MAPS_SRI="sha512-+ugizgtJ+KmsJyyDPxaw2Br5FqzuBnyOWwcxPKO6y0gc5caYcfnEUIlNStx02necw8jmKmTafmpHhGo4XDtEIA=="
 FRAPPE_GANTT=1.2.2
 FRAPPE_GANTT_SRI="sha512-1+uPNRa92LBIeKiZCVhJMiGIifJk5ONaoerXI8eBREXWRZGGoTJR5ATpMpsnAQcyBA6Gnq5wIht4eL+e4eHMBA=="
+SWAGGER_UI=5.35.0    # the API docs page (/api/v1/docs)
+SWAGGER_UI_SRI="sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ=="
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/zoneops-vendor.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
@@ -174,6 +176,14 @@ out="$(fresh frappe-gantt)"
 cp "$src/dist/frappe-gantt.umd.js" "$src/dist/frappe-gantt.css" "$out/"
 cp "$src/license.txt" "$out/LICENSE"
 
+# --- swagger-ui-dist (API docs; no inline script, see zoneops/static/zoneops/swagger-init.js) ---
+src="$(fetch "swagger-ui-dist@$SWAGGER_UI" "$SWAGGER_UI_SRI")"
+out="$(fresh swagger-ui)"
+cp "$src/swagger-ui-bundle.js" "$src/swagger-ui.css" "$src/swagger-ui-bundle.js.LICENSE.txt" "$out/"
+cp "$src/LICENSE" "$src/NOTICE" "$out/"
+strip_sourcemap "$out/swagger-ui-bundle.js"
+strip_sourcemap "$out/swagger-ui.css"
+
 # --- VERSIONS.md ----------------------------------------------------------------------
 list_files() {  # relative file list of vendor/<name>, one per line, markdown-ish
     (cd "$DEST/$1" && find . -type f ! -path './province/*' | sed 's|^\./||' | LC_ALL=C sort | sed 's/^/`/; s/$/`/' | paste -sd ',' | sed 's/,/, /g')
@@ -196,6 +206,7 @@ Nothing is loaded from a CDN at run time.
 | echarts | echarts@$ECHARTS | Apache-2.0 (+ BSD-3-Clause d3 parts, see LICENSE-d3) | $(list_files echarts) |
 | echarts-maps | echarts@$ECHARTS_MAPS (alias \`echarts-maps\`) | Apache-2.0 | $(list_files echarts-maps), \`province/*.json\` ($(ls "$DEST/echarts-maps/province" | wc -l) files) |
 | frappe-gantt | frappe-gantt@$FRAPPE_GANTT | MIT | $(list_files frappe-gantt) |
+| swagger-ui | swagger-ui-dist@$SWAGGER_UI | Apache-2.0 (bundled parts: see swagger-ui-bundle.js.LICENSE.txt) | $(list_files swagger-ui) |
 
 Notes
 
@@ -211,6 +222,8 @@ Notes
 - **echarts-maps**: map outlines are NOT state-reviewed (未经审图，无审图号);
   illustration only — read \`echarts-maps/NOTICE.md\` before using them.
 - **frappe-gantt**: \`LICENSE\` is the package's \`license.txt\`.
+- **swagger-ui**: used by the API docs page only (behind sign-in unless
+  \`ZONEOPS_API_DOCS_PUBLIC\`); the \`sourceMappingURL\` comment is removed as for bootstrap.
 
 Pinned tarball integrity:
 
@@ -223,6 +236,7 @@ Pinned tarball integrity:
 | echarts@$ECHARTS | \`$ECHARTS_SRI\` |
 | echarts@$ECHARTS_MAPS | \`$ECHARTS_MAPS_SRI\` |
 | frappe-gantt@$FRAPPE_GANTT | \`$FRAPPE_GANTT_SRI\` |
+| swagger-ui-dist@$SWAGGER_UI | \`$SWAGGER_UI_SRI\` |
 
 Total size of \`static/vendor/\`: $(du -sh "$DEST" | cut -f1) (as measured by \`du -sh\` when generated).
 EOF

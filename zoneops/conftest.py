@@ -14,6 +14,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path):
+    """Checkpoints name rows of one database; each test's database starts empty, so does its directory."""
+    settings.ZONEOPS_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def _audit_guards_for_flush(request):
     """Transactional tests end with a flush, which the audit log's triggers would refuse."""
     marker = request.node.get_closest_marker("django_db")

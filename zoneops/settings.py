@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("ZONEOPS_HOME", BASE_DIR.parent / "var")).resolve()
@@ -24,10 +26,19 @@ def _env_int(name, default):
     return int(os.environ.get(name, default))
 
 
-def _secret_key():
-    """The key comes from ZONEOPS_SECRET_KEY; an embedded install keeps a generated one in HOME."""
+def _secret_key(production):
+    """The key comes from ZONEOPS_SECRET_KEY; only an embedded install keeps a generated one in HOME.
+
+    In production a missing key stops start-up: a key generated per host would sign sessions and
+    CSRF tokens that the other app servers reject, and would change whenever a host is rebuilt.
+    """
     if key := os.environ.get("ZONEOPS_SECRET_KEY"):
         return key
+    if production:
+        raise ImproperlyConfigured(
+            "ZONEOPS_SECRET_KEY 未设置：生产环境（ZONEOPS_PRODUCTION=true）必须由环境变量提供密钥，"
+            "所有应用服务器使用同一个值。生成方法：python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     path = HOME / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -37,7 +48,7 @@ def _secret_key():
 
 PRODUCTION = _env_bool("ZONEOPS_PRODUCTION")
 DEBUG = _env_bool("ZONEOPS_DEBUG") and not PRODUCTION
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret_key(PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("ZONEOPS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZONEOPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -49,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "template_partials",
     "django_filters",
     "django_tasks",
@@ -70,14 +82,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zoneops.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zoneops.audit.middleware.AuditRequestMiddleware",
     "zoneops.accounts.middleware.SessionTimeoutMiddleware",
     "zoneops.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -95,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zoneops.dashboards.navigation.navigation",
+                "zoneops.accounts.context_processors.account_links",
             ],
         },
     }
@@ -157,8 +171,6 @@ ZONEOPS_PHOTO_MAX_PIXELS = _env_int("ZONEOPS_PHOTO_MAX_PIXELS", 50_000_000)
 ZONEOPS_PHOTO_MAX_PER_REPORT = _env_int("ZONEOPS_PHOTO_MAX_PER_REPORT", 12)
 # Files made by background jobs (我的下载) are deleted with their job after this many days.
 ZONEOPS_JOB_KEEP_DAYS = _env_int("ZONEOPS_JOB_KEEP_DAYS", 7)
-# Tasks every `zoneops worker` enqueues at start and then every so many seconds (idempotent sweeps).
-ZONEOPS_SCHEDULE = {"zoneops.jobs.tasks.purge_expired_jobs": 3600}
 # `zoneops serve` starts one `zoneops worker` beside gunicorn (the embedded install); production runs
 # workers as their own processes and turns this off.
 ZONEOPS_EMBEDDED_WORKER = _env_bool("ZONEOPS_EMBEDDED_WORKER", not PRODUCTION) and TASKS_QUEUE == "db"
@@ -207,14 +219,61 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = _env_int("ZONEOPS_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-# Behind a proxy the client address comes from this header (set it only when a proxy is in front).
-ZONEOPS_CLIENT_IP_HEADER = os.environ.get("ZONEOPS_CLIENT_IP_HEADER", "")
+ZONEOPS_MAX_SESSIONS = _env_int("ZONEOPS_MAX_SESSIONS", 3)  # per account; signing in again ends the oldest
+ZONEOPS_TOKEN_DAYS = _env_int("ZONEOPS_TOKEN_DAYS", 90)  # API tokens expire after this many days
+# Behind reverse proxies: how many of them to trust. Each appends the address it received from to
+# X-Forwarded-For, so the client is the entry the outermost trusted proxy appended (counted from the
+# right); anything left of it was written by the client and is ignored. 0 = use REMOTE_ADDR.
+ZONEOPS_TRUSTED_PROXIES = _env_int("ZONEOPS_TRUSTED_PROXIES", 0)
+ZONEOPS_CLIENT_IP_HEADER = os.environ.get("ZONEOPS_CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
+# The audit chain's HMAC key: ZONEOPS_AUDIT_KEY, else a 0600 file (generated on first use) outside the DB.
+ZONEOPS_AUDIT_KEY = os.environ.get("ZONEOPS_AUDIT_KEY", "")
+ZONEOPS_AUDIT_KEY_FILE = Path(os.environ.get("ZONEOPS_AUDIT_KEY_FILE") or HOME / "audit_key")
+ZONEOPS_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("ZONEOPS_AUDIT_CHECKPOINT_DIR") or HOME / "audit-checkpoints")
+ZONEOPS_AUDIT_CHECKPOINT_HOURS = _env_int("ZONEOPS_AUDIT_CHECKPOINT_HOURS", 1)
+# Tasks `zoneops worker` queues at start and then every N seconds (dotted path, seconds): idempotent sweeps.
+ZONEOPS_PERIODIC_TASKS = [
+    ("zoneops.audit.tasks.write_audit_checkpoint", ZONEOPS_AUDIT_CHECKPOINT_HOURS * 3600),
+    ("zoneops.jobs.tasks.purge_expired_jobs", 3600),
+]
+# The API's browsable docs and OpenAPI document need a signed-in session unless this opens them.
+ZONEOPS_API_DOCS_PUBLIC = _env_bool("ZONEOPS_API_DOCS_PUBLIC")
+# Reads of single records that are audited (URL name → audit action), pages and API alike.
+ZONEOPS_AUDITED_READS = {
+    "projects:detail": "project.read",
+    "projects:photo": "photo.read",
+    "org:person_detail": "person.read",
+    "api:project_detail": "project.read",
+    "api:person_detail": "person.read",
+}
+CSRF_FAILURE_VIEW = "zoneops.api.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp): same-origin only; the few inline <script>/<style> blocks
+# carry the per-request nonce. Inline event handlers (onclick=) are refused, so there are none.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],  # style="" attributes only, never <style> elements
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# --- Internationalisation -------------------------------------------------------------------
+# --- Language ---------------------------------------------------------------------------------
+# Simplified Chinese only: no LocaleMiddleware, so a browser asking for English or 繁體 still gets
+# zh-hans and Django's own messages never appear in another language. zoneops/locale rephrases a few
+# of Django's stock validation messages (see docs/architecture.md, Language).
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ZONEOPS_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -18,16 +18,6 @@ class PasswordChangeForm(forms.Form):
     new_password_again = forms.CharField(label="再次输入新密码", max_length=128, strip=False,
                                          widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
-    def __init__(self, *args, person, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.person = person
-
-    def clean_old_password(self):
-        value = self.cleaned_data["old_password"]
-        if not self.person.check_password(value):
-            raise forms.ValidationError("当前密码不正确。")
-        return value
-
     def clean(self):
         data = super().clean()
         if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):

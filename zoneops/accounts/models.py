@@ -32,7 +32,12 @@ def hash_token(raw):
 
 
 class ApiToken(models.Model):
-    """A bearer token for machines. Only the SHA-256 of the token is stored."""
+    """A bearer token for machines. Only the SHA-256 of the token is stored.
+
+    It ends at ``expires_at`` (``ZONEOPS_TOKEN_DAYS`` after creation) or when revoked: by its owner,
+    by a security admin, and all of a person's at once when their password is set or reset, the
+    account is locked or deactivated.
+    """
 
     PREFIX = "zo_"
 
@@ -43,6 +48,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间", null=True)
+    revoke_reason = models.CharField("撤销原因", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "API令牌"
@@ -53,3 +60,14 @@ class ApiToken(models.Model):
     @classmethod
     def generate(cls):
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class AccountSession(models.Model):
+    """A signed-in browser session of a person, so the number per account can be limited."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.person} {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,11 +3,13 @@
 from ninja.security import HttpBearer, SessionAuth
 
 from zoneops.accounts.services import token_authenticate
+from zoneops.audit.context import client_ip
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        person = token_authenticate(token)
+        # An expired, revoked or unknown token is audited there; a forced password change raises TokenRefused.
+        person = token_authenticate(token, ip=client_ip(request))
         if person is not None:
             request.user = person  # services and selectors read the actor from request.user
         return person

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from zoneops.api import errors
 from zoneops.api.auth import AUTH
+from zoneops.api.docs import VendoredSwagger, docs_access
 from zoneops.org.api import router as org_router
 from zoneops.projects.api import router as projects_router
 
@@ -15,6 +16,8 @@ api = NinjaAPI(
         "或浏览器会话。所有列表均按调用者的数据范围过滤。"
     ),
     auth=AUTH,
+    docs=VendoredSwagger(),
+    docs_decorator=docs_access,
     urls_namespace="api",
 )
 errors.install(api)

@@ -6,9 +6,15 @@ from django.conf import settings
 
 
 def client_ip(request):
-    header = settings.ZONEOPS_CLIENT_IP_HEADER
-    if header and (forwarded := request.META.get(header)):
-        return forwarded.split(",")[0].strip()[:45]
+    """The client's address: REMOTE_ADDR, or behind N trusted proxies the address the outermost appended.
+
+    The leftmost X-Forwarded-For entry is whatever the client chose to send, so it is never used.
+    """
+    proxies = settings.ZONEOPS_TRUSTED_PROXIES
+    if proxies > 0 and (forwarded := request.META.get(settings.ZONEOPS_CLIENT_IP_HEADER, "")):
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-proxies if len(hops) >= proxies else 0][:45]
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 

@@ -7,8 +7,9 @@ from django.db import models
 class AuditEntry(models.Model):
     """One audited event. Rows are never updated or deleted (database triggers enforce it).
 
-    ``hash`` = SHA-256 over the previous row's hash and this row's canonical content, so any
-    edit, deletion or insertion in the middle breaks the chain that ``zoneops audit verify`` walks.
+    ``hash`` = HMAC-SHA256 (key ``key_id`` of the key ring kept outside the database) over the
+    previous row's hash and this row's canonical content, so any edit, deletion or insertion breaks
+    the chain that ``zoneops audit verify`` walks, and it cannot be recomputed without the key.
     """
 
     class Result(models.TextChoices):
@@ -31,6 +32,7 @@ class AuditEntry(models.Model):
     detail = models.CharField("说明", max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField("密钥", max_length=20, default="", blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -47,3 +47,8 @@ actor_from_request = Hook(
     "actor_from_request",
     "actor_from_request(request) → the Actor (person and address) behind a request; see zoneops.audit.context.",
 )
+credentials_revoked = Hook(
+    "credentials_revoked",
+    "credentials_revoked(*, actor, person, reason) → ends the person's API tokens when a password is set or reset, "
+    "or the account is deactivated; see zoneops.accounts.services.tokens_revoke_all (accounts stands above org).",
+)

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def get_or_404(getter, **kwargs):
@@ -19,3 +21,11 @@ def year_param(request, default):
     except ValueError:
         return default
     return year if 1900 <= year <= 2200 else default
+
+
+def safe_next(request, default):
+    """The posted (or queried) ``next`` when it stays on this site, else ``default`` (no open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return resolve_url(default)

@@ -2,9 +2,11 @@
 
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 
 NUL_MESSAGE = "输入中含有非法的空字符（NUL），请检查后重新提交。"
+TOO_LARGE_MESSAGE = "提交的内容过大或字段过多，已被拒绝。"
 
 
 def _has_nul(request):
@@ -21,7 +23,8 @@ def _has_nul(request):
 
 
 class RejectNulBytesMiddleware:
-    """Refuse NUL bytes in any text input with a 400 (PostgreSQL text cannot hold them).
+    """Refuse NUL bytes in any text input with a 400 (PostgreSQL text cannot hold them), and an
+    oversized body with a 413 (JSON on /api/), before any view runs.
 
     Rejecting at the edge means no form, API schema or import has to remember it.
     """
@@ -30,7 +33,14 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request):
+        try:
+            has_nul = _has_nul(request)
+        except (RequestDataTooBig, TooManyFieldsSent):
+            # Over DATA_UPLOAD_MAX_MEMORY_SIZE / _NUMBER_FIELDS: the API answers in its JSON format.
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"code": "too_large", "detail": TOO_LARGE_MESSAGE, "errors": {}}, status=413)
+            return HttpResponse(TOO_LARGE_MESSAGE, status=413, content_type="text/plain; charset=utf-8")
+        if has_nul:
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"code": "invalid_input", "detail": NUL_MESSAGE}, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")

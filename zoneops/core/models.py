@@ -18,11 +18,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class _Unchecked:
+    def __repr__(self):
+        return "UNCHECKED"
+
+
+# A write that deliberately does not check the version (a state change the service itself guards).
+UNCHECKED = _Unchecked()
+MISSING_VERSION_MESSAGE = "提交的内容缺少版本号，无法确认是否基于最新数据，请刷新后重试。"
+
+
 class VersionedModel(TimeStampedModel):
     """An editable row with an optimistic-locking version.
 
     Services save edits with :meth:`save_versioned`, passing the version the editor started
-    from; a stale version raises :class:`ConflictError` instead of overwriting silently.
+    from; a stale version raises :class:`ConflictError` instead of overwriting silently. A missing
+    version (a form or API call that did not send one) is a conflict too, never a silent overwrite;
+    only service code may pass :data:`UNCHECKED`.
     """
 
     version = models.PositiveIntegerField("版本", default=1)
@@ -31,8 +43,13 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
     def save_versioned(self, *, expected_version, fields):
-        if expected_version is not None and int(expected_version) != self.version:
-            raise ConflictError(current_version=self.version)
+        if expected_version is not UNCHECKED:
+            try:
+                expected = int(expected_version)
+            except (TypeError, ValueError):
+                raise ConflictError(MISSING_VERSION_MESSAGE, current_version=self.version) from None
+            if expected != self.version:
+                raise ConflictError(current_version=self.version)
         self.full_clean()
         values = {name: getattr(self, name) for name in fields}
         values["updated_at"] = timezone.now()

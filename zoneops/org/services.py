@@ -10,8 +10,10 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
-from zoneops.audit.services import audit_record, diff_fields
+from zoneops.audit.services import audit_record, audit_refusals, diff_fields
+from zoneops.core import hooks
 from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.core.models import UNCHECKED
 from zoneops.org.models import Grant, Person, Role, Scope, Unit
 from zoneops.org.permissions import Duty
 from zoneops.org.scope import forget_grants, grants_for, may_act_on
@@ -19,6 +21,15 @@ from zoneops.org.scope import forget_grants, grants_for, may_act_on
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "sort_order", "is_active")
 PERSON_FIELDS = ("name", "unit", "title", "phone", "is_active")
 ROLE_FIELDS = ("code", "name", "duty", "permissions", "description")
+
+
+class SeparationOfDuties(ValidationError):
+    """A 三权分立 refusal (shown on the form like a validation error, audited like a denial)."""
+
+
+def admin_duties(person):
+    """The admin duties (系统/安全/审计管理员) a person holds through their grants."""
+    return set(person.grants.exclude(role__duty=Duty.BUSINESS).values_list("role__duty", flat=True))
 
 
 def _require(actor, action, target, message):
@@ -64,7 +75,7 @@ def unit_update(*, actor, unit, expected_version, **fields):
 
 
 @transaction.atomic
-def unit_move(*, actor, unit, new_parent, expected_version=None):
+def unit_move(*, actor, unit, new_parent, expected_version=UNCHECKED):
     """Move a unit (and its subtree) under ``new_parent``; both ends must be in the actor's scope."""
     _require(actor, "unit.manage", unit, "您无权移动该单位。")
     _require(actor, "unit.manage", new_parent, "您无权把单位移动到目标单位下。")
@@ -122,14 +133,25 @@ def person_update(*, actor, person, expected_version, **fields):
         setattr(person, name, value)
     person.save_versioned(expected_version=expected_version, fields=list(fields))
     audit_record(actor, "person.update", person, changes=diff_fields(person, PERSON_FIELDS, before))
+    if before["is_active"] and not person.is_active:
+        hooks.credentials_revoked(actor=actor, person=person, reason="账号停用")
     return person
 
 
+@audit_refusals("person.password_reset", target="person", refusals=(PermissionDenied, SeparationOfDuties))
 @transaction.atomic
 def person_set_password(*, actor, person, password, must_change):
-    """Set a password: an admin's reset (must_change=True) or the person's own change."""
+    """Set a password: an admin's reset (must_change=True) or the person's own change.
+
+    Every API token of the person ends with the old password. No administrator may set the
+    password of an account holding an admin duty: that would let one admin sign in as another
+    (三权分立); such an account is recovered at the console (`zoneops password reset USER`).
+    """
     is_self = actor.person is not None and actor.person.pk == person.pk
-    if not is_self:
+    if not is_self and not actor.is_system:
+        if admin_duties(person):
+            raise SeparationOfDuties("三权分立：管理员账号的密码只能由本人修改，或由运维人员在服务器上用"
+                                     "“zoneops password reset 登录名”重置。")
         _require(actor, "person.manage", person, "您无权重置该人员的密码。")
     _check_password(password, person)
     if is_self and person.check_password(password):
@@ -138,7 +160,9 @@ def person_set_password(*, actor, person, password, must_change):
     person.must_change_password = must_change
     person.password_changed_at = timezone.now()
     person.save(update_fields=["password", "must_change_password", "password_changed_at", "updated_at"])
-    audit_record(actor, "person.password_change" if is_self else "person.password_reset", person)
+    audit_record(actor, "person.password_change" if is_self else "person.password_reset", person,
+                 changes={"must_change_password": must_change})
+    hooks.credentials_revoked(actor=actor, person=person, reason="修改密码" if is_self else "重置密码")
     return person
 
 
@@ -159,9 +183,12 @@ def role_create(*, actor, code, name, duty=Duty.BUSINESS, permissions=(), descri
     return role
 
 
+@audit_refusals("role.update", target="role", refusals=(PermissionDenied, SeparationOfDuties))
 @transaction.atomic
 def role_update(*, actor, role, expected_version, **fields):
     _require_role_manager(actor)
+    if not actor.is_system and actor.person.grants.filter(role=role).exists():
+        raise SeparationOfDuties("三权分立：不能修改自己所持有的角色，须由另一位安全管理员修改。")
     unknown = set(fields) - set(ROLE_FIELDS)
     if unknown:
         raise ValidationError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
@@ -187,12 +214,17 @@ def _grant_reach(grant_scope, unit, custom_units, person):
 
 
 def _check_duties(person, role):
-    """三权分立: one person holds at most one admin duty."""
-    held = set(person.grants.exclude(role__duty=Duty.BUSINESS).values_list("role__duty", flat=True))
+    """三权分立: one person holds at most one admin duty, and an admin account holds no business role."""
+    held = admin_duties(person)
     if role.duty != Duty.BUSINESS and held - {role.duty}:
-        raise ValidationError("三权分立：同一人员不能同时担任系统管理员、安全管理员、审计管理员中的两种。")
+        raise SeparationOfDuties("三权分立：同一人员不能同时担任系统管理员、安全管理员、审计管理员中的两种。")
+    if role.duty == Duty.BUSINESS and held:
+        raise SeparationOfDuties("三权分立：管理员账号不能授予业务角色，业务工作请使用单独的业务账号。")
+    if role.duty != Duty.BUSINESS and person.grants.filter(role__duty=Duty.BUSINESS).exists():
+        raise SeparationOfDuties("三权分立：持有业务角色的账号不能再担任管理员，请为管理员建立单独的账号。")
 
 
+@audit_refusals("grant.create", target="person", refusals=(PermissionDenied, SeparationOfDuties))
 @transaction.atomic
 def grant_create(*, actor, person, role, scope, unit=None, custom_units=()):
     custom_units = list(custom_units)

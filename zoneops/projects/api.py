@@ -132,6 +132,7 @@ class ReportOut(Schema):
     is_backfill: bool
     review_comment: str
     photos: list[str]
+    version: int = Field(description="版本号：修改（重新填报退回的）进度时原样带回")
 
     @staticmethod
     def resolve_photos(obj):
@@ -144,7 +145,7 @@ class ReportIn(Schema):
     percent: int = Field(ge=0, le=100)
     workers: int = Field(0, ge=0, le=1_000_000)
     progress_text: str = Field(min_length=1, max_length=2000)
-    version: int | None = Field(None, ge=1, le=2**31 - 1)
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description="修改已有填报时必填：该填报的版本号")
 
 
 class ProjectQuery(Schema):
@@ -205,11 +206,7 @@ class LightsPagination(BoundedPagination):
 @paginate(LightsPagination)
 def project_list(request, query: Query[ProjectQuery]):
     """Without ``figure``, terminated projects are left out unless ``stage=cancelled`` (as on the ledger page)."""
-    filterset = project_filterset(_query_data(query), user=request.user)
-    rows = filtered_or_invalid(filterset)
-    if filterset.figure_error:
-        raise ValidationError({"figure": filterset.figure_error})
-    return rows.order_by("-updated_at", "pk")
+    return _filtered(request, query).order_by("-updated_at", "pk")
 
 
 class PeriodOut(Schema):

@@ -24,8 +24,9 @@ def bearer(admin):
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def test_openapi_document_is_public_json(client):
-    doc = client.get("/api/v1/openapi.json").json()
+def test_openapi_document_is_json_for_a_signed_in_caller(client, bearer):
+    assert client.get("/api/v1/openapi.json").status_code == 401
+    doc = client.get("/api/v1/openapi.json", **bearer).json()
     assert doc["openapi"].startswith("3.")
     for path in ["/api/v1/me", "/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/people"]:
         assert path in doc["paths"]

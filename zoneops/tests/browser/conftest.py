@@ -60,8 +60,8 @@ def demo_zone(transactional_db, live_server):
 
 
 class Tab:
-    """A page plus what went wrong in it: JavaScript errors, server errors (htmx swaps them silently)
-    and static files that failed to load."""
+    """A page plus what went wrong in it: JavaScript errors, Content-Security-Policy refusals, server
+    errors (htmx swaps them silently) and static files that failed to load."""
 
     def __init__(self, browser, live_server, **options):
         self.context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url,
@@ -70,7 +70,13 @@ class Tab:
         self.page = self.context.new_page()
         self.problems = []
         self.page.on("pageerror", lambda error: self.problems.append(f"JavaScript: {error}"))
+        self.page.on("console", self._check_console)
         self.page.on("response", self._check_response)
+
+    def _check_console(self, message):
+        # The strict CSP (docs/security.md) refuses inline code silently unless someone looks here.
+        if "Content Security Policy" in message.text:
+            self.problems.append(f"CSP: {message.text}")
 
     def _check_response(self, response):
         if response.status >= 500 or ("/static/" in response.url and response.status >= 400):
