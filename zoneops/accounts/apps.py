@@ -8,3 +8,11 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "账号"
     permissions = {"account.unlock": ("解锁账号", Duty.SECURITY_ADMIN)}
+
+    def ready(self):
+        # Org may not import accounts (import direction); its password and deactivation services end
+        # a person's tokens through this hook.
+        from zoneops.accounts.services import tokens_revoke_all
+        from zoneops.core import hooks
+
+        hooks.credentials_end.connect(tokens_revoke_all)

@@ -25,7 +25,7 @@ from zoneops.audit.context import Actor
 from zoneops.core.forms import apply_errors, bootstrap
 from zoneops.core.http import safe_next
 from zoneops.org.models import Person
-from zoneops.org.scope import has_permission, scope
+from zoneops.org.scope import has_permission
 from zoneops.org.services import person_set_password
 
 
@@ -94,7 +94,7 @@ def token_manage_view(request):
     """The security admin's list of live tokens of the people within their account-control scope."""
     if not has_permission(request.user, TOKEN_ADMIN_PERMISSION):
         raise PermissionDenied
-    people = scope(Person.objects.all(), request.user, TOKEN_ADMIN_PERMISSION)
+    people = Person.objects.restrict(request.user, TOKEN_ADMIN_PERMISSION)
     tokens = (ApiToken.objects.filter(person__in=people, revoked_at__isnull=True, expires_at__gt=timezone.now())
               .select_related("person").order_by("person__username", "-created_at")[:500])
     return render(request, "accounts/token_manage.html", {"tokens": tokens, "title": "API令牌管理"})
