@@ -16,6 +16,7 @@ $(BIN)/zoneops: requirements.lock pyproject.toml
 setup: $(BIN)/zoneops
 
 ## Migrate the embedded database, load the demo zone when empty, serve http://127.0.0.1:8000
+## (`zoneops serve` also starts the background-task worker: imports, exports, 我的下载).
 run: setup
 	$(BIN)/zoneops migrate --no-input -v0
 	$(BIN)/zoneops demo --if-empty

@@ -82,7 +82,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zoneops.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,8 +146,13 @@ CACHES = {
 _TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",  # production: Redis queues (pip install "zoneops[redis]")
 }
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("ZONEOPS_TASKS", "db")]}}
+TASKS_QUEUE = os.environ.get("ZONEOPS_TASKS", "db")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_QUEUE]}}
+if TASKS_QUEUE == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 
 # --- Uploaded files and background jobs -----------------------------------------------------
 # Spreadsheets are inspected before parsing: a file over any of these limits is refused unread.
@@ -160,11 +164,16 @@ ZONEOPS_IMPORT_MAX_ROWS = _env_int("ZONEOPS_IMPORT_MAX_ROWS", 100_000)
 ZONEOPS_IMPORT_MAX_COLUMNS = _env_int("ZONEOPS_IMPORT_MAX_COLUMNS", 40)
 # Imports over this many rows run in the worker with progress; smaller ones answer inline.
 ZONEOPS_IMPORT_INLINE_ROWS = _env_int("ZONEOPS_IMPORT_INLINE_ROWS", 2000)
+# Ledger exports over this many projects are written by the worker and offered in 我的下载.
+ZONEOPS_EXPORT_INLINE_ROWS = _env_int("ZONEOPS_EXPORT_INLINE_ROWS", 5000)
 # Photos: decoded only when the header's width × height is within this bound (Pillow's own guard too).
 ZONEOPS_PHOTO_MAX_PIXELS = _env_int("ZONEOPS_PHOTO_MAX_PIXELS", 50_000_000)
 ZONEOPS_PHOTO_MAX_PER_REPORT = _env_int("ZONEOPS_PHOTO_MAX_PER_REPORT", 12)
 # Files made by background jobs (我的下载) are deleted with their job after this many days.
 ZONEOPS_JOB_KEEP_DAYS = _env_int("ZONEOPS_JOB_KEEP_DAYS", 7)
+# `zoneops serve` starts one `zoneops worker` beside gunicorn (the embedded install); production runs
+# workers as their own processes and turns this off.
+ZONEOPS_EMBEDDED_WORKER = _env_bool("ZONEOPS_EMBEDDED_WORKER", not PRODUCTION) and TASKS_QUEUE == "db"
 
 # --- Accounts and security (等保2.0 level 3 defaults) -----------------------------------------
 AUTH_USER_MODEL = "org.Person"
@@ -259,9 +268,12 @@ CONTENT_SECURITY_POLICY = {
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# --- Internationalisation -------------------------------------------------------------------
+# --- Language ---------------------------------------------------------------------------------
+# Simplified Chinese only: no LocaleMiddleware, so a browser asking for English or 繁體 still gets
+# zh-hans and Django's own messages never appear in another language. zoneops/locale rephrases a few
+# of Django's stock validation messages (see docs/architecture.md, Language).
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ZONEOPS_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -10,9 +10,8 @@ class AccountsConfig(AppConfig):
     permissions = {"account.unlock": ("解锁账号", Duty.SECURITY_ADMIN)}
 
     def ready(self):
-        # Org may not import accounts (import direction); its password and deactivation services end
-        # a person's tokens through this hook.
+        # org manages people but stands below accounts (import direction): it ends tokens through this hook.
         from zoneops.accounts.services import tokens_revoke_all
         from zoneops.core import hooks
 
-        hooks.credentials_end.connect(tokens_revoke_all)
+        hooks.credentials_revoked.connect(tokens_revoke_all)

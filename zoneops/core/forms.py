@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zoneops.core.errors import ConflictError, PermissionDenied
+from zoneops.core.models import MISSING_VERSION_MESSAGE
 from zoneops.core.money import wan_to_yuan, yuan_to_wan
 
 
@@ -28,6 +29,33 @@ class WanField(forms.DecimalField):
         if amount is None:
             return None
         return wan_to_yuan(amount)
+
+
+class VersionedFormMixin:
+    """A form that edits a :class:`~zoneops.core.models.VersionedModel` row carries the row's version.
+
+    The version the page was drawn with travels in a hidden ``version`` field (added when editing:
+    ``version=…``, or a model form's saved instance) and reaches the service as ``expected_version``,
+    so a stale edit is refused by ``save_versioned``. A missing or malformed version is a conflict shown
+    on the form, never an edit without a check. Put the mixin before the form class.
+    """
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None and instance.pk:
+            version = instance.version
+        if version is not None:
+            self.fields["version"] = forms.IntegerField(
+                min_value=1, initial=version, widget=forms.HiddenInput,
+                error_messages={"required": MISSING_VERSION_MESSAGE, "invalid": MISSING_VERSION_MESSAGE,
+                                "min_value": MISSING_VERSION_MESSAGE})
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors:  # hidden, so shown above the form rather than beside a field
+            self.add_error(None, self.errors.pop("version"))
+        return cleaned
 
 
 def bootstrap(form):

@@ -31,8 +31,7 @@ class Hook:
 
     def __call__(self, *args, **kwargs):
         if self._function is None:
-            raise ImproperlyConfigured(
-                f"No app connected the core hook “{self.name}” (is the app that implements it installed?).")
+            raise ImproperlyConfigured(f"No app connected the core hook “{self.name}” (is zoneops.audit installed?).")
         return self._function(*args, **kwargs)
 
     def __repr__(self):
@@ -48,8 +47,8 @@ actor_from_request = Hook(
     "actor_from_request",
     "actor_from_request(request) → the Actor (person and address) behind a request; see zoneops.audit.context.",
 )
-credentials_end = Hook(
-    "credentials_end",
-    "credentials_end(*, actor, person, reason) → ends every API token of ``person`` (password set or reset, "
-    "account deactivated); see zoneops.accounts.services.tokens_revoke_all. Org calls it, accounts connects it.",
+credentials_revoked = Hook(
+    "credentials_revoked",
+    "credentials_revoked(*, actor, person, reason) → ends the person's API tokens when a password is set or reset, "
+    "or the account is deactivated; see zoneops.accounts.services.tokens_revoke_all (accounts stands above org).",
 )

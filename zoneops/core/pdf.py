@@ -41,24 +41,31 @@ class FontMissing(RuntimeError):
 
 @functools.cache
 def font_location():
-    """(file, index in the collection) of Noto Sans CJK SC Regular."""
-    candidates = list(FONT_FILES)
+    """(file, index in the collection) of Noto Sans CJK SC Regular: a usual path, else fc-match's."""
+    for path in FONT_FILES:
+        found = _font_in(path)
+        if found:
+            return found
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", f"{FONT_FAMILY}:style=Regular"],  # noqa: S603, S607
-                               capture_output=True, text=True, timeout=10, check=False).stdout
-        candidates.append(found.strip())
+        path = subprocess.run(["fc-match", "-f", "%{file}", f"{FONT_FAMILY}:style=Regular"],  # noqa: S603, S607
+                              capture_output=True, text=True, timeout=10, check=False).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        pass
-    for path in candidates:
-        if not path or not os.path.exists(path):
-            continue
-        if path.lower().endswith((".ttc", ".otc")):
-            for index, font in enumerate(TTCollection(path, lazy=True).fonts):
-                if font["name"].getDebugName(1) == FONT_FAMILY:
-                    return path, index
-        elif TTFont(path, lazy=True)["name"].getDebugName(1) == FONT_FAMILY:
-            return path, 0
-    raise FontMissing(f"找不到中文字体 {FONT_FAMILY}（Debian/Ubuntu：apt-get install fonts-noto-cjk）")
+        path = ""
+    found = _font_in(path)
+    if not found:
+        raise FontMissing(f"找不到中文字体 {FONT_FAMILY}（Debian/Ubuntu：apt-get install fonts-noto-cjk）")
+    return found
+
+
+def _font_in(path):
+    if not path or not os.path.exists(path):
+        return None
+    if path.lower().endswith((".ttc", ".otc")):
+        for index, font in enumerate(TTCollection(path, lazy=True).fonts):
+            if font["name"].getDebugName(1) == FONT_FAMILY:
+                return path, index
+        return None
+    return (path, 0) if TTFont(path, lazy=True)["name"].getDebugName(1) == FONT_FAMILY else None
 
 
 class _Font:

@@ -117,8 +117,7 @@ class StateMachine:
             return "、".join(self.label(state) for state in self.order[low + 1:high])
         return ""
 
-    def _error(self, key, source, target, field_name=None):
-        message = self.messages.get(key, key)  # a key of messages, or the message itself
+    def _error(self, message, source, target, field_name=None):
         text = message.format(source=self.label(source), target=self.label(target),
                               between=self._between(source, target))
         return ValidationError({field_name or self.field: text})
@@ -126,14 +125,14 @@ class StateMachine:
     def check(self, source, target, reason=""):
         """The transition ``source → target`` if the rules allow it with ``reason``; else ValidationError."""
         if target not in self.states:
-            raise self._error("unknown", source, target)
+            raise self._error(self.messages["unknown"], source, target)
         if target == source:
-            raise self._error("same", source, target)
+            raise self._error(self.messages["same"], source, target)
         if source in self.final:
-            raise self._error("final", source, target)
+            raise self._error(self.messages["final"], source, target)
         move = self.find(source, target)
         if move is None:
-            raise self._error("forbidden", source, target)
+            raise self._error(self.messages["forbidden"], source, target)
         if move.reason and not (reason or "").strip():
             raise self._error(move.reason, source, target, "reason")
         return move

@@ -320,7 +320,6 @@ def inspect_workbook(file, *, max_rows=None):
     """
     max_rows = max_rows or settings.ZONEOPS_IMPORT_MAX_ROWS
     row_limit = max_rows + ROW_ALLOWANCE
-    cell_limit = row_limit * settings.ZONEOPS_IMPORT_MAX_COLUMNS
     file.seek(0, os.SEEK_END)
     if file.tell() > settings.ZONEOPS_IMPORT_MAX_FILE_MB * MB:
         raise _Unreadable(f"文件超过{settings.ZONEOPS_IMPORT_MAX_FILE_MB}MB，请拆分后分批导入")
@@ -329,13 +328,23 @@ def inspect_workbook(file, *, max_rows=None):
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
             _check_directory(members)
-            rows = max((_check_sheet(archive, info, row_limit, cell_limit, max_rows)
+            rows = max((_check_sheet(archive, info, row_limit, max_rows)
                         for info in members if _SHEET.match(info.filename)), default=0)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise _Unreadable(UNREADABLE) from None
     finally:
         file.seek(0)
     return rows
+
+
+def sheet_rows(file):
+    """The most rows a sheet of ``file`` (a path or a binary file) holds, headers included, counted
+    without parsing; 0 when the file is unreadable or over a limit (read_workbook then says why)."""
+    try:
+        with _opened(file) as handle:
+            return inspect_workbook(handle)
+    except _Unreadable:
+        return 0
 
 
 def _check_directory(members):
@@ -348,8 +357,13 @@ def _check_directory(members):
             raise _Unreadable("文件压缩比异常（疑似压缩炸弹），已拒绝读取；请用 Excel 另存后重新上传")
 
 
-def _check_sheet(archive, info, row_limit, cell_limit, max_rows):
-    """Count one sheet's rows and cells from its XML stream; returns the row count."""
+def _check_sheet(archive, info, row_limit, max_rows):
+    """Count one sheet's rows and cells from its XML stream; returns the row count.
+
+    A row holds at most ZONEOPS_IMPORT_MAX_COLUMNS cells, so the cells seen so far never outnumber
+    the rows seen so far times that: a sheet of millions of cells in a few rows stops at its first MB.
+    """
+    max_columns = settings.ZONEOPS_IMPORT_MAX_COLUMNS
     rows = cells = inflated = 0
     tail = b""
     with archive.open(info) as stream:
@@ -366,7 +380,7 @@ def _check_sheet(archive, info, row_limit, cell_limit, max_rows):
             tail = data[-3:]  # a tag cut by the chunk boundary still counts (one may count twice: an upper bound)
             if rows > row_limit:
                 raise _Unreadable(f"数据超过{max_rows}行，请拆分后分批导入")
-            if cells > cell_limit:
+            if cells > (rows + 1) * max_columns:
                 raise _Unreadable("单元格数量超过上限，请删除多余的行和列后再导入")
     return rows
 

@@ -16,6 +16,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -39,7 +40,7 @@ class Outcome:
 
     message: str = ""
     result: dict = field(default_factory=dict)
-    content: bytes | None = None  # or ``path``: a file the function wrote (moved into storage)
+    content: bytes | None = None  # or ``path``: a temporary file the function wrote (moved into storage)
     path: str = ""
     filename: str = ""
 
@@ -92,6 +93,7 @@ def _finish(job, outcome):
         if outcome.path:
             with open(outcome.path, "rb") as handle:
                 job.file.save(name, File(handle), save=False)
+            Path(outcome.path).unlink(missing_ok=True)  # moved into storage
         else:
             job.file.save(name, ContentFile(outcome.content), save=False)
         job.filename = name
@@ -138,9 +140,17 @@ def job_download(*, actor, job):
     return handle
 
 
+STALLED_AFTER = timedelta(hours=6)  # a running job this old lost its worker (killed, machine restarted)
+
+
 def jobs_purge_expired(*, now=None):
-    """Delete jobs past their keeping time, with their files. Returns how many went."""
-    expired = list(Job.objects.filter(expires_at__lt=now or timezone.now()).exclude(status=Job.Status.RUNNING))
+    """Fail jobs whose worker died under them; delete jobs past their keeping time, with their files.
+    Returns how many were deleted."""
+    now = now or timezone.now()
+    Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - STALLED_AFTER).update(
+        status=Job.Status.FAILED, error="任务中断（后台进程已停止），请重新提交。", message="失败", finished_at=now,
+        expires_at=now + _keep())
+    expired = list(Job.objects.filter(expires_at__lt=now).exclude(status=Job.Status.RUNNING))
     for job in expired:
         if job.file:
             job.file.delete(save=False)

@@ -140,6 +140,9 @@ class Role(VersionedModel):
             raise ValidationError({"permissions": f"{self.get_duty_display()}角色不能拥有权限：{names}。"})
 
 
+DUPLICATE_GRANT = "该人员已有相同角色和数据范围的授权，不能重复授予；如需调整，请先撤销原授权。"
+
+
 class Grant(models.Model):
     """A role given to a person over a data scope. No grant, no access (deny by default).
 
@@ -165,8 +168,13 @@ class Grant(models.Model):
     class Meta:
         ordering = ["person", "role"]
         verbose_name = "授权"
+        # Two constraints because NULLs are distinct in a unique index: with the unit in one constraint, the same
+        # grant without a unit could be given twice (and revoking one would leave the access in place).
         constraints = [
-            models.UniqueConstraint(fields=["person", "role", "scope", "unit"], name="org_grant_unique"),
+            models.UniqueConstraint(fields=["person", "role", "scope", "unit"], condition=models.Q(unit__isnull=False),
+                                    name="org_grant_unique_with_unit", violation_error_message=DUPLICATE_GRANT),
+            models.UniqueConstraint(fields=["person", "role", "scope"], condition=models.Q(unit__isnull=True),
+                                    name="org_grant_unique_without_unit", violation_error_message=DUPLICATE_GRANT),
         ]
 
     def __str__(self):

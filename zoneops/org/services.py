@@ -134,7 +134,7 @@ def person_update(*, actor, person, expected_version, **fields):
     person.save_versioned(expected_version=expected_version, fields=list(fields))
     audit_record(actor, "person.update", person, changes=diff_fields(person, PERSON_FIELDS, before))
     if before["is_active"] and not person.is_active:
-        hooks.credentials_end(actor=actor, person=person, reason="账号停用")
+        hooks.credentials_revoked(actor=actor, person=person, reason="账号停用")
     return person
 
 
@@ -162,7 +162,7 @@ def person_set_password(*, actor, person, password, must_change):
     person.save(update_fields=["password", "must_change_password", "password_changed_at", "updated_at"])
     audit_record(actor, "person.password_change" if is_self else "person.password_reset", person,
                  changes={"must_change_password": must_change})
-    hooks.credentials_end(actor=actor, person=person, reason="修改密码" if is_self else "重置密码")
+    hooks.credentials_revoked(actor=actor, person=person, reason="修改密码" if is_self else "重置密码")
     return person
 
 

@@ -206,11 +206,7 @@ class LightsPagination(BoundedPagination):
 @paginate(LightsPagination)
 def project_list(request, query: Query[ProjectQuery]):
     """Without ``figure``, terminated projects are left out unless ``stage=cancelled`` (as on the ledger page)."""
-    filterset = project_filterset(_query_data(query), user=request.user)
-    rows = filtered_or_invalid(filterset)
-    if filterset.figure_error:
-        raise ValidationError({"figure": filterset.figure_error})
-    return rows.order_by("-updated_at", "pk")
+    return _filtered(request, query).order_by("-updated_at", "pk")
 
 
 class PeriodOut(Schema):

@@ -7,7 +7,7 @@ of handing 700 KB of SVG to WeasyPrint, which took ~4 s of CPU for 300 rows agai
 """
 
 from zoneops.core.forked import run_forked
-from zoneops.core.pdf import A3_LANDSCAPE, Canvas, mm
+from zoneops.core.pdf import A3_LANDSCAPE, Canvas, font_location, mm
 from zoneops.projects.choices import Flag
 from zoneops.projects.gantt import FLAG_COLOURS
 
@@ -21,6 +21,7 @@ FLAG_POLE, PENDING_POLE = "#344054", "#98a2b3"
 def render_battle_map(chart, **options):
     """:func:`draw_battle_map` in a child process, so that the font's memory leaves with it and the
     worker (web or task) stays at its baseline; the chart is computed (queried) before, here."""
+    font_location()  # found once per worker, not once per child
     return run_forked(draw_battle_map, chart, **options)
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from zoneops.core.errors import PermissionDenied
@@ -96,14 +96,14 @@ def export_ledger(queryset):
     """The ledger as an .xlsx download. ``queryset`` comes from ``selectors.project_queryset``
     (or ``project_list``), already scoped and filtered, with invested_year/invested_total."""
     title, rows, footer = _ledger_sheet(queryset)
-    return layout_response(LAYOUT, filename=ledger_filename(), title=title, rows=rows, footer_rows=[footer])
+    return layout_response(LAYOUT, filename=ledger_filename(), title=title, rows=rows, footer_rows=footer)
 
 
 def write_ledger(queryset, target):
     """The same workbook as :func:`export_ledger`, written to ``target`` (a path or a binary file),
     e.g. by a background job; returns the number of projects written."""
     title, rows, footer = _ledger_sheet(queryset)
-    return write_layout(target, LAYOUT, title=title, rows=rows, footer_rows=[footer])
+    return write_layout(target, LAYOUT, title=title, rows=rows, footer_rows=footer)
 
 
 def ledger_filename():
@@ -111,20 +111,35 @@ def ledger_filename():
 
 
 def _ledger_sheet(queryset):
-    """(title, rows as a generator, the 合计 row) for the ledger of ``queryset``."""
-    queryset = queryset.order_by("responsible_unit__path", "pk")
-    totals = queryset.aggregate(count=Count("pk"), total=Sum("total_investment"), plan=Sum("year_plan_investment"),
-                                year=Sum("invested_year"), reported=Sum("invested_total"),
-                                before=Sum("investment_before"))
+    """(title, the rows, the 合计 row), rows and footer as generators: the footer adds up the rows as
+    they are written, so the ledger is read once (a separate aggregate read it twice)."""
     today = timezone.localdate()
-    footer = ["合计", f"共{totals['count']}个项目"] + [None] * (LAYOUT.width - 2)
-    sums = [totals["total"], totals["plan"], totals["year"], (totals["reported"] or 0) + (totals["before"] or 0)]
-    for index, yuan in zip(_MONEY_COLUMNS, sums, strict=True):
-        footer[index] = _wan(yuan or 0)
     labels = {name: dict(Project._meta.get_field(name).flatchoices) for name in ("stage", "build_nature")}
-    values = queryset.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
-    rows = (_export_row(number, row, labels) for number, row in enumerate(values, start=1))
-    return f"重点项目台账（截至{today.year}年{today.month}月{today.day}日）", rows, footer
+    values = queryset.order_by("responsible_unit__path", "pk").values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    sums = [0] * len(_MONEY_COLUMNS)  # in 元, in the order of the money columns
+    count = 0
+
+    def rows():
+        nonlocal count
+        for count, row in enumerate(values, start=1):  # noqa: B007 - count is the footer's
+            line = _export_row(count, row, labels)
+            for position, yuan in enumerate(_yuan(row)):
+                sums[position] += yuan
+            yield line
+
+    def footer():
+        line = ["合计", f"共{count}个项目"] + [None] * (LAYOUT.width - 2)
+        for index, yuan in zip(_MONEY_COLUMNS, sums, strict=True):
+            line[index] = _wan(yuan)
+        yield line
+
+    return f"重点项目台账（截至{today.year}年{today.month}月{today.day}日）", rows(), footer()
+
+
+def _yuan(row):
+    """总投资, 本年计划投资, 本年完成投资, 累计完成投资 of one exported tuple, in 元."""
+    total, plan, year, reported, before = row[11:16]
+    return total or 0, plan or 0, year or 0, (reported or 0) + (before or 0)
 
 
 def _wan(yuan):
@@ -146,9 +161,10 @@ def _export_row(number, row, labels):
 
 # --- Import ---------------------------------------------------------------------------------
 
-def import_ledger(file, *, actor, commit):
+def import_ledger(file, *, actor, commit, progress=None):
     """Check every row of a ledger file (a path or a binary file) and, when ``commit`` and every
     row passes, create the projects. Returns the DryRun; ``created`` is the number written.
+    ``progress(rows_read)`` is called while the file is read (a worker's job shows it).
 
     The rows are written by ``services.project_import``, the bulk-friendly ``project_create``: the
     same rules, permissions (project.edit on the 责任单位; project.stage for a row past 储备), stage
@@ -158,7 +174,7 @@ def import_ledger(file, *, actor, commit):
     """
     if not actor.is_system and not has_permission(actor.person, "project.edit"):
         raise PermissionDenied("您无权导入项目。")
-    parsed = read_workbook(file, LAYOUT)
+    parsed = read_workbook(file, LAYOUT, progress=progress)
     if not commit or not parsed.ok:
         return _check(parsed, actor, write=False)
     try:

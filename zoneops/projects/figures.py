@@ -20,7 +20,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zoneops.core.money import YUAN_PER_YI
+from zoneops.core.money import YUAN_PER_YI, format_wan
 from zoneops.core.periods import PeriodKind, parse_period, period_containing
 from zoneops.projects.choices import ReportStatus, Stage, StatsStatus
 from zoneops.projects.models import ProgressReport, Project, ProjectRules
@@ -278,5 +278,5 @@ def ledger_footer(queryset):
     column = "figure_amount" if "figure_amount" in queryset.query.annotations else "total_investment"
     totals = queryset.order_by().aggregate(count=Count("pk"), amount=Coalesce(Sum(column), 0))
     totals["label"] = "完成投资" if column == "figure_amount" else "总投资"
-    totals["amount_yi"] = format_yi(totals["amount"])
+    totals["amount_wan"] = format_wan(totals["amount"])  # as the ledger's columns
     return totals

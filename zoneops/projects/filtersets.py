@@ -119,7 +119,9 @@ class ProjectFilterSet(django_filters.FilterSet):
             value = data.get(name)
             if value in (None, ""):
                 continue
-            if hasattr(flt, "extra") and "choices" in flt.extra:
+            if name == "figure":
+                value = getattr(figures.FIGURES_BY_CODE.get(value), "label", value)
+            elif hasattr(flt, "extra") and "choices" in flt.extra:
                 value = dict(flt.extra["choices"]).get(value, value)
             parts.append(f"{flt.label}：{value}")
         return "；".join(parts)
@@ -143,10 +145,14 @@ def project_filterset(data, *, user, today=None, filterset_class=ProjectFilterSe
 
 
 def filtered_or_invalid(filterset):
-    """The filtered queryset, or a ValidationError (422 in the API) carrying the form's errors."""
+    """The filtered queryset, or a ValidationError (422 in the API) carrying the form's errors or the
+    drill-down's (an unknown figure or period)."""
     if filterset.is_bound and not filterset.is_valid():
         raise ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
-    return filterset.qs
+    queryset = filterset.qs
+    if filterset.figure_error:
+        raise ValidationError({"figure": [filterset.figure_error]})
+    return queryset
 
 
 class ReportFilterSet(django_filters.FilterSet):

@@ -1,6 +1,6 @@
 from django import forms
 
-from zoneops.core.forms import WanField
+from zoneops.core.forms import VersionedFormMixin, WanField
 from zoneops.core.models import IndustryCode
 from zoneops.core.periods import period_containing
 from zoneops.projects.choices import ApprovalMode, ApprovalStage, Stage
@@ -19,7 +19,7 @@ class ProjectFilterForm(forms.Form):
         return code
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     total_investment = WanField(label="总投资（万元）")
     year_plan_investment = WanField(label="本年计划投资（万元）", required=False)
     investment_before = WanField(label="以前年度累计完成投资（万元）", required=False)
@@ -134,7 +134,7 @@ class MultipleImageField(forms.FileField):
         return [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
 
 
-class ReportForm(forms.Form):
+class ReportForm(VersionedFormMixin, forms.Form):
     period_key = forms.ChoiceField(label="填报期间")
     invested = WanField(label="本期完成投资（万元）")
     percent = forms.IntegerField(label="形象进度（%）", min_value=0, max_value=100)
@@ -142,9 +142,19 @@ class ReportForm(forms.Form):
     progress_text = forms.CharField(label="形象进度描述", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     photos = MultipleImageField(label="现场照片", required=False)
 
-    def __init__(self, *args, periods, **kwargs):
+    def __init__(self, *args, periods, editing=None, **kwargs):
+        """``editing``: the filed report being changed (its period is then fixed); None for a new filing."""
+        if editing is not None:
+            kwargs["version"] = editing.version
+            kwargs["initial"] = {"period_key": editing.period_key, "invested": editing.invested,
+                                 "percent": editing.percent, "workers": editing.workers,
+                                 "progress_text": editing.progress_text}
         super().__init__(*args, **kwargs)
         self.fields["period_key"].choices = [(p.key, p.label) for p in periods]
+        if editing is not None:
+            if editing.period_key not in dict(self.fields["period_key"].choices):
+                self.fields["period_key"].choices.insert(0, (editing.period_key, editing.period_key))
+            self.fields["period_key"].disabled = True  # the version belongs to this period's report
 
 
 class ReviewForm(forms.Form):

@@ -92,7 +92,10 @@ class ProjectRules(models.Model):
     @classmethod
     def book(cls):
         """Every rules row, loaded once, for resolving many projects' rules in memory."""
-        return rule_book(cls.objects.all(), default=cls.current())
+        book = rule_book(cls.objects.all())  # one query; the default is among the rows once it exists
+        if book.default is None:
+            book.default = cls.current()
+        return book
 
     @classmethod
     def for_unit(cls, unit):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zoneops.audit.services import audit_record
-from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.core.errors import ConflictError, PermissionDenied, ValidationError
 from zoneops.core.models import UNCHECKED, TransitionRecord
 from zoneops.core.periods import is_backfill, parse_period, period_containing, window_closes
 from zoneops.org.models import Unit
@@ -55,7 +55,7 @@ def _allowed_units(actor, action, units):
     ids = {unit.pk for unit in units}
     if actor.is_system or not ids:
         return ids
-    return set(Unit.objects.filter(pk__in=ids).restrict(actor.person, action).values_list("pk", flat=True))
+    return set(Unit.objects.restrict(actor.person, action).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _validate(project):
@@ -146,11 +146,12 @@ class ProjectRowsInvalid(ValidationError):
 def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None):
     """Check new projects the way project_create and project_change_stage would, for many rows at
     once: known fields, project.edit on each 责任单位, the model's rules, the uniqueness rules, and for a
-    row past 储备 project.stage on its unit and the stage rules (the move from 储备 to that stage, with
-    ``reason``), which also fill its actual dates (actual_start …) as of ``effective_on`` (today).
+    row past 储备 the stage machine's move from 储备 to that stage (with ``reason``), with its
+    permission (project.stage) on the row's unit. The move fills the actual dates (actual_start …) as of
+    ``effective_on`` (today), as project_change_stage does.
 
-    Returns (projects, [(project, stage transition)], {index: {field: [messages]}}); writes nothing. A few queries
-    whatever the number of rows.
+    Returns (projects, {index: transition} for the rows past 储备, {index: {field: [messages]}});
+    writes nothing. A few queries whatever the number of rows.
     """
     effective_on = effective_on or timezone.localdate()
     errors = {}
@@ -160,10 +161,7 @@ def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None
 
     units = {row.fields["responsible_unit"] for row in rows if row.fields.get("responsible_unit") is not None}
     may_edit = _allowed_units(actor, "project.edit", units)
-    may_stage = _allowed_units(actor, "project.stage", {
-        row.fields["responsible_unit"] for row in rows
-        if row.stage != Stage.RESERVE and row.fields.get("responsible_unit") is not None})
-    projects, history = [], []
+    projects, moves = [], {}
     for index, row in enumerate(rows):
         unknown = set(row.fields) - set(PROJECT_FIELDS)
         project = Project(created_by=actor.person, **{n: v for n, v in row.fields.items() if n not in unknown})
@@ -181,47 +179,57 @@ def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None
             for name, messages in error.message_dict.items():
                 for message in messages:
                     add_error(index, name, message)
-        if row.stage == Stage.RESERVE or unit is None:
-            continue
-        if unit.pk not in may_stage:
-            add_error(index, "stage", f"您无权直接录入“{Stage(row.stage).label}”阶段的项目（需要阶段变更权限），"
-                                      "请按“储备”录入，再由有权限的人员变更阶段。")
-            continue
-        try:
-            history.append((project, _apply_stage_change(actor, project, row.stage, reason, effective_on)[2]))
-        except ValidationError as error:
-            for message in error.messages:
-                add_error(index, "stage", message)
+        if row.stage != Stage.RESERVE:
+            try:
+                moves[index] = _apply_stage_change(project, row.stage, reason, effective_on)[2]
+            except ValidationError as error:
+                for message in error.messages:
+                    add_error(index, "stage", message)
+    _authorize_moves(actor, projects, moves, add_error)
     _check_unique(projects, [row.label or f"第{index}个项目" for index, row in enumerate(rows, start=1)],
                   add_error)
-    return projects, history, errors
+    return projects, moves, errors
+
+
+def _authorize_moves(actor, projects, moves, add_error):
+    """STAGE_MACHINE.authorize for projects not yet saved: each transition's permission on the
+    project's 责任单位, one query per permission code."""
+    by_code = {}
+    for index, move in moves.items():
+        if move.permission is not None and projects[index].responsible_unit_id:
+            by_code.setdefault(move.permission, []).append(index)
+    for code, indexes in by_code.items():
+        allowed = _allowed_units(actor, code, {projects[index].responsible_unit for index in indexes})
+        for index in indexes:
+            if projects[index].responsible_unit_id not in allowed:
+                add_error(index, "stage", f"您无权直接录入“{STAGE_MACHINE.label(moves[index].target)}”阶段的项目"
+                                          "（需要阶段变更权限），请按“储备”录入，再由有权限的人员变更阶段。")
 
 
 @transaction.atomic
 def project_import(*, actor, rows, reason=IMPORT_REASON, effective_on=None):
     """Create many projects (an Excel import): project_import_check's rules, then bulk inserts of the
-    projects and their stage history (阶段变更) and one audit row, all or nothing.
+    projects, their stage history (the stage machine's history rows) and the 入库纳统 rows of those
+    already at 纳统 (as stats_follow_stage), and one audit row; all or nothing.
 
     Raises ProjectRowsInvalid (nothing written) when any row fails.
     """
-    projects, history, errors = project_import_check(actor=actor, rows=rows, reason=reason,
-                                                     effective_on=effective_on)
+    effective_on = effective_on or timezone.localdate()
+    projects, moves, errors = project_import_check(actor=actor, rows=rows, reason=reason, effective_on=effective_on)
     if errors:
         raise ProjectRowsInvalid(errors)
-    effective_on = effective_on or timezone.localdate()
     Project.objects.bulk_create(projects, batch_size=500)
     TransitionRecord.objects.bulk_create(
-        [STAGE_MACHINE.history_row(project, transition, actor=actor, reason=reason, effective_on=effective_on)
-         for project, transition in history], batch_size=1000)
-    for project in projects:
-        if _reached_stats(project):  # imported at 纳统 or later: the inclusion agrees with the stage
-            stats_follow_stage(actor=actor, project=project)
+        [STAGE_MACHINE.history_row(projects[index], move, actor=actor, reason=reason, effective_on=effective_on)
+         for index, move in moves.items()], batch_size=1000)
+    included = StatsInclusion.objects.bulk_create(
+        [_included(project) for project in projects if _reached_stats(project)], batch_size=1000)
     stages = {}
     for project in projects:
         stages[project.stage] = stages.get(project.stage, 0) + 1
     audit_record(actor, "project.import", ("projects.project", "", "项目库Excel导入"),
                  changes={"count": len(projects), "ids": [project.pk for project in projects], "stages": stages,
-                          "stage_changes": len(history)},
+                          "stage_changes": len(moves), "stats_included": len(included)},
                  detail=f"导入项目{len(projects)}个")
     return projects
 
@@ -262,10 +270,11 @@ def check_stage_change(project, to_stage, reason):
     return STAGE_MACHINE.check(project.stage, to_stage, reason).kind
 
 
-def _apply_stage_change(actor, project, to_stage, reason, effective_on):
-    """The stage rules applied to ``project`` in memory: the new stage and its actual dates.
+def _apply_stage_change(project, to_stage, reason, effective_on):
+    """The stage machine's rules applied to ``project`` in memory: the new stage and its actual dates.
+    Who may take the transition is the caller's to check (``STAGE_MACHINE.authorize``, or per unit in bulk).
 
-    Returns (changed fields, the audit's changes, the machine's transition). Permission is the caller's.
+    Returns (changed fields, the audit's changes, the transition).
     """
     if effective_on > timezone.localdate():
         raise ValidationError({"effective_on": "发生日期不能晚于今天。"})
@@ -305,7 +314,7 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
     _require(actor, "project.stage", project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     effective_on = effective_on or timezone.localdate()
-    fields, changed, transition = _apply_stage_change(actor, project, to_stage, reason, effective_on)
+    fields, changed, transition = _apply_stage_change(project, to_stage, reason, effective_on)
     STAGE_MACHINE.authorize(actor, transition, project)
     project.save_versioned(expected_version=UNCHECKED, fields=fields)
     STAGE_MACHINE.record(project, transition, actor=actor, reason=reason, effective_on=effective_on,
@@ -425,8 +434,9 @@ def _progress_report_save(*, actor, project, period_key, invested, progress_text
     else:
         if report.status == ReportStatus.ACCEPTED:
             raise ValidationError({"period_key": "该期进度已审核通过，不能再修改。"})
-        if report.status == ReportStatus.SUBMITTED and expected_version is None:
-            raise ValidationError({"period_key": "该期进度已填报；如需修改请在原填报上编辑。"})
+        if expected_version is None:  # a new filing met one filed meanwhile: never overwrite it
+            raise ConflictError("该期进度已有填报（可能刚由他人提交）；请在项目页该期的“修改”中更改，不要重复填报。",
+                                current_version=report.version)
         for name, value in fields.items():
             setattr(report, name, value)
         report.save_versioned(expected_version=expected_version, fields=list(fields))
@@ -467,6 +477,13 @@ def _reached_stats(project):
     return project.in_stats_on is not None
 
 
+def _included(project):
+    """A new 入库纳统 row for a project that has reached 纳统: 已入库 on its 纳统 date."""
+    day = project.in_stats_on
+    return StatsInclusion(project=project, planned_year=day.year, planned_quarter=(day.month - 1) // 3 + 1,
+                          status=StatsStatus.INCLUDED, included_on=day)
+
+
 def stats_follow_stage(*, actor, project):
     """Keep the inclusion in line with the project's stage: 已入库 ⇔ the project has a 纳统 date, and
     included_on = in_stats_on. Called by every write that moves either side."""
@@ -474,11 +491,9 @@ def stats_follow_stage(*, actor, project):
     if _reached_stats(project):
         if stats and stats.status == StatsStatus.INCLUDED and stats.included_on == project.in_stats_on:
             return stats
-        day = project.in_stats_on
-        stats = stats or StatsInclusion(project=project, planned_year=day.year,
-                                        planned_quarter=(day.month - 1) // 3 + 1)
+        stats = stats or _included(project)
         before = [stats.status, stats.included_on]
-        stats.status, stats.included_on = StatsStatus.INCLUDED, day
+        stats.status, stats.included_on = StatsStatus.INCLUDED, project.in_stats_on
     elif stats and stats.status == StatsStatus.INCLUDED:
         before = [stats.status, stats.included_on]
         stats.status, stats.included_on = StatsStatus.SUBMITTED, None

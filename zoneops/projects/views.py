@@ -109,20 +109,20 @@ def project_create(request):
 @login_required
 def project_edit(request, pk):
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.edit")
-    version = project.version
     form = bootstrap(ProjectForm(request.POST or None, instance=project, **_form_choices(request)))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         co_units = data.pop("co_units", [])
+        expected_version = data.pop("version")
         fresh = selectors.project_get(user=request.user, pk=pk, action="project.edit")
         done = run_on_form(form, lambda: services.project_update(
-            actor=Actor.from_request(request), project=fresh, expected_version=request.POST.get("version"),
+            actor=Actor.from_request(request), project=fresh, expected_version=expected_version,
             co_units=co_units, **data))
         if done:
             messages.success(request, "项目已保存。")
             return redirect(done)
     return render(request, "projects/form.html", {"form": form, "title": f"编辑项目：{project.name}",
-                                                  "version": version, "cancel_url": project.get_absolute_url()})
+                                                  "cancel_url": project.get_absolute_url()})
 
 
 @login_required

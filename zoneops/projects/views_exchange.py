@@ -8,19 +8,26 @@ file, so what is written is exactly what was checked (and is checked once more).
 import re
 import secrets
 import time
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zoneops.audit.context import Actor
 from zoneops.audit.services import audit_record
 from zoneops.core.forms import bootstrap
-from zoneops.exchange.xlsx import MAX_FILE_BYTES
+from zoneops.core.http import get_or_404
+from zoneops.exchange.xlsx import MAX_FILE_BYTES, RowError, sheet_rows
+from zoneops.jobs.models import Job
+from zoneops.jobs.selectors import job_get
+from zoneops.jobs.services import job_submit
 from zoneops.org.scope import require_permission
 from zoneops.projects.choices import BuildNature, Level, Stage
 from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
@@ -51,8 +58,13 @@ def ledger_export(request):
     """The scoped ledger, narrowed by the list page's filters (the same FilterSet: the same rows)."""
     require_permission(request.user, "project.view")
     queryset = project_filterset(request.GET, user=request.user).qs  # a wrong value is left out, as on the page
+    if (count := queryset.count()) > settings.ZONEOPS_EXPORT_INLINE_ROWS:
+        job_submit(actor=Actor.from_request(request), kind="projects.export", title=f"项目库台账导出（{count}个项目）",
+                   run="zoneops.projects.jobs.export_ledger_job", params={"query": request.GET.urlencode()})
+        messages.info(request, f"共{count}个项目，台账正在后台生成，完成后可在“我的下载”中下载。")
+        return redirect("jobs:downloads")
     audit_record(Actor.from_request(request), "export", ("projects.project", "", "重点项目台账"),
-                 detail=f"导出{queryset.count()}行：{request.GET.urlencode()}"[:500])
+                 detail=f"导出{count}行：{request.GET.urlencode()}"[:500])
     return export_ledger(queryset)
 
 
@@ -62,11 +74,15 @@ def ledger_import(request):
     require_permission(request.user, "project.edit")
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
+    if request.method == "GET" and "job" in request.GET:
+        return _job_page(request)
     form = bootstrap(ImportForm(request.POST or None, request.FILES or None))
     result = token = filename = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         token, filename = _keep_upload(request, upload), upload.name
+        if rows := _large(token):
+            return _submit_job(request, token, filename, rows, commit=False)
         result = import_ledger(_upload_path(token), actor=Actor.from_request(request), commit=False)
         if not result.ok:
             _discard_upload(request)
@@ -80,6 +96,9 @@ def _confirm(request):
     if not _TOKEN.match(token) or request.POST.get("token") != token or not _upload_path(token).exists():
         messages.error(request, "预检结果已失效，请重新上传文件并预检。")
         return redirect("projects:import")
+    if rows := _large(token):
+        request.session.pop(SESSION_KEY, None)  # the job removes the file when it is done with it
+        return _submit_job(request, token, kept.get("name", ""), rows, commit=True)
     result = import_ledger(_upload_path(token), actor=Actor.from_request(request), commit=True)
     _discard_upload(request)
     if result.created:
@@ -88,14 +107,61 @@ def _confirm(request):
     return _render(request, bootstrap(ImportForm()), result, token=None, filename=kept.get("name", ""))
 
 
-def _render(request, form, result, *, token, filename):
+def _render(request, form, result, *, token, filename, job=None):
     rows = result.rows[:PREVIEW_ROWS] if result and result.ok else []
     return render(request, "projects/import.html", {
         "title": "项目库导入", "form": form, "result": result, "token": token, "preview": rows,
         "preview_truncated": bool(result and result.ok and len(result.rows) > PREVIEW_ROWS),
         "filename": filename, "headers": [column.header for column in LAYOUT.columns],
-        "build_natures": BuildNature.labels, "stages": Stage.labels, "levels": Level.labels,
+        "build_natures": BuildNature.labels, "stages": Stage.labels, "levels": Level.labels, "job": job,
+        "row_count": getattr(result, "row_count", None) or len(getattr(result, "rows", ())),
+        "error_count": getattr(result, "error_count", None) or len(getattr(result, "errors", ())),
     })
+
+
+# --- Large files: the same two steps as background jobs (我的下载) ----------------------------
+
+@dataclass
+class _JobResult:
+    """A finished import job's outcome, shaped like the DryRun the page shows."""
+
+    ok: bool
+    row_count: int
+    created: int
+    errors: list
+    error_count: int
+    error_row_count: int
+    rows: tuple = ()  # no row preview for a file this large
+
+
+def _large(token):
+    """The file's row count when it is over ZONEOPS_IMPORT_INLINE_ROWS (counted without parsing), else 0."""
+    rows = sheet_rows(_upload_path(token))
+    return rows if rows > settings.ZONEOPS_IMPORT_INLINE_ROWS else 0
+
+
+def _submit_job(request, token, filename, rows, *, commit):
+    job = job_submit(actor=Actor.from_request(request), kind="projects.import",
+                     title=f"项目库{'导入' if commit else '导入预检'}：{filename}",
+                     run="zoneops.projects.jobs.import_ledger_job",
+                     params={"path": str(_upload_path(token)), "name": filename, "rows": rows, "commit": commit})
+    return redirect(f"{reverse('projects:import')}?job={job.pk}")
+
+
+def _job_page(request):
+    job = get_or_404(job_get, user=request.user, pk=request.GET["job"])
+    if job.kind != "projects.import":
+        raise Http404
+    result = token = None
+    if job.status == Job.Status.DONE:
+        outcome = job.result
+        result = _JobResult(ok=outcome["ok"], row_count=outcome["rows"], created=outcome["created"],
+                            errors=[RowError(*error) for error in outcome["errors"]],
+                            error_count=outcome["error_count"], error_row_count=outcome["error_rows"])
+        kept = request.session.get(SESSION_KEY) or {}
+        if result.ok and not outcome["commit"] and str(_upload_path(kept.get("token", "x"))) == job.params["path"]:
+            token = kept["token"]  # still this session's upload: it may be confirmed
+    return _render(request, bootstrap(ImportForm()), result, token=token, filename=job.params["name"], job=job)
 
 
 # --- The kept upload ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import get_or_404, safe_next
 from zoneops.org.scope import has_permission, require_permission
 from zoneops.projects import selectors, services
+from zoneops.projects.choices import ReportStatus
 from zoneops.projects.filtersets import ReportFilterSet
 from zoneops.projects.forms import ReportForm, ReviewForm, recent_periods
 from zoneops.projects.models import ProgressReport, ReportPhoto
@@ -20,24 +21,32 @@ from zoneops.projects.models import ProgressReport, ReportPhoto
 
 @login_required
 def report_submit(request, pk):
+    """File a new report, or (``?period=2026-10``) change the one filed for that period.
+
+    The form carries the version of the report the filer started from, so a second filing for the
+    same period, or an edit of a report someone changed meanwhile, is a conflict, never an overwrite.
+    """
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.report")
     rules = selectors.rules_for(project)
     periods = recent_periods(rules.report_frequency, timezone.localdate())
-    form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods))
+    editing = None
+    if period_key := request.GET.get("period", "")[:12]:
+        editing = (ProgressReport.objects.filter(project=project, period_key=period_key)
+                   .exclude(status=ReportStatus.ACCEPTED).first())
+    form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods, editing=editing))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        existing = ProgressReport.objects.filter(project=project, period_key=data["period_key"]).first()
         report = run_on_form(form, lambda: services.progress_report_submit(
             actor=Actor.from_request(request), project=project, period_key=data["period_key"],
             invested=data["invested"], progress_text=data["progress_text"], percent=data["percent"],
-            workers=data["workers"], photos=data["photos"],
-            expected_version=existing.version if existing else None))
+            workers=data["workers"], photos=data["photos"], expected_version=data.get("version")))
         if report:
             note = "（补录）" if report.is_backfill else "（逾期填报）" if report.is_late else ""
             messages.success(request, f"已提交{report.period_key}进度{note}。")
             return redirect(project)
-    return render(request, "projects/report_form.html", {"form": form, "project": project,
-                                                         "title": f"进度填报：{project.name}"})
+    title = f"修改{editing.period_key}进度填报：{project.name}" if editing else f"进度填报：{project.name}"
+    return render(request, "projects/report_form.html", {"form": form, "project": project, "editing": editing,
+                                                         "title": title})
 
 
 @login_required

@@ -1,4 +1,7 @@
-"""Property-based API fuzzing from the OpenAPI document: no input may produce a server error."""
+"""Property-based API fuzzing from the OpenAPI document: no input may produce a server error, and a
+township user never gets another township's project back, whatever the input."""
+
+import json
 
 import pytest
 import schemathesis
@@ -31,17 +34,37 @@ def keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def bearer(tree, keep_test_connection):
-    person = PersonFactory(unit=tree.zone)
-    grant(person, "projects", scope=Scope.ALL)
+OUT_OF_SCOPE = "乙镇外围项目"  # the township user's scope (甲镇, 本单位) never reaches it
+
+
+@schemathesis.check
+def no_out_of_scope_project(ctx, response, case):
+    try:
+        text = json.dumps(response.json(), ensure_ascii=False)
+    except ValueError:
+        text = response.text
+    if OUT_OF_SCOPE in text:
+        raise AssertionError(f"{case.operation.label} returned a project outside the user's scope")
+
+
+@pytest.fixture(params=["projects-all", "township"])
+def bearer(request, tree, keep_test_connection):
+    """The project office with 全部, and a township user with 本单位 (as in the demo)."""
+    person = PersonFactory(unit=tree.zone if request.param == "projects-all" else tree.town_a)
+    if request.param == "projects-all":
+        grant(person, "projects", scope=Scope.ALL)
+    else:
+        grant(person, "township", scope=Scope.UNIT)
     ProjectFactory(responsible_unit=tree.town_a)
+    ProjectFactory(name=OUT_OF_SCOPE, responsible_unit=tree.town_b)
     _token, raw = token_create(actor=Actor.system(), person=person)
-    return {"Authorization": f"Bearer {raw}"}
+    return {"Authorization": f"Bearer {raw}"}, request.param
 
 
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_gives_a_server_error(case, bearer):
-    case.call_and_validate(headers=bearer, checks=[not_a_server_error])
+    headers, persona = bearer
+    checks = [not_a_server_error] + ([no_out_of_scope_project] if persona == "township" else [])
+    case.call_and_validate(headers=headers, checks=checks)

@@ -3,6 +3,7 @@
 import io
 import os
 import time
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -61,3 +62,16 @@ def test_a_child_over_its_time_is_stopped():
     with pytest.raises(ChildFailed, match="took more than"):
         run_forked(time.sleep, 30, timeout=0.5)
     assert time.monotonic() - started < 5
+
+
+def test_a_missing_font_is_named_with_its_package(monkeypatch):
+    from zoneops.core import pdf
+
+    monkeypatch.setattr(pdf, "FONT_FILES", ("/nonexistent/NotoSansCJK-Regular.ttc",))
+    monkeypatch.setattr(pdf.subprocess, "run", lambda *args, **kwargs: SimpleNamespace(stdout=""))
+    pdf.font_location.cache_clear()
+    try:
+        with pytest.raises(pdf.FontMissing, match="fonts-noto-cjk"):
+            pdf.font_location()
+    finally:
+        pdf.font_location.cache_clear()

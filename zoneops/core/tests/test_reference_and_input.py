@@ -56,7 +56,7 @@ def test_nul_byte_in_api_json_is_structured_400(signed_in, tree):
 def test_over_long_fields_are_validation_errors_not_500(signed_in, tree):
     page = signed_in.post(f"/org/units/{tree.zone.pk}/new/",
                           {"code": "x3", "name": "长" * 500, "kind": "department", "sort_order": 0})
-    assert page.status_code == 200 and "不超过 100 字符" in page.content.decode()
+    assert page.status_code == 200 and "最多 100 个字（现有 500 个）。" in page.content.decode()
     api = signed_in.post("/api/v1/units", {"parent_id": tree.zone.pk, "code": "x4", "name": "长" * 500,
                                            "kind": "department"}, content_type="application/json")
     assert api.status_code == 422 and api.json()["code"] == "invalid"

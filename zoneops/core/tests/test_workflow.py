@@ -132,3 +132,11 @@ class TestHistoryAndAudit:
         monkeypatch.setattr(hooks.audit_record, "_function", None)
         with pytest.raises(ImproperlyConfigured):
             hooks.audit_record(Who("科员"), "x.y")
+
+    def test_a_transition_never_goes_unaudited(self, monkeypatch):
+        monkeypatch.setattr(hooks.audit_record, "_function", None)
+        day = CalendarDay.objects.create(date=date(2031, 5, 6), kind="draft")
+        with pytest.raises(ImproperlyConfigured):
+            machine().apply(day, "filed", actor=Who("科员", {"flow.move"}), state_field="kind")
+        day.refresh_from_db()
+        assert day.kind == "draft" and not TransitionRecord.objects.exists()

@@ -225,15 +225,18 @@ def _write_bomb(path, *, chunks):
             member.write(b"</row></sheetData></worksheet>")
 
 
-_MEASURE = """
-import json, os, resource, sys, time
+_MEASURE = r"""
+import json, re, sys, time
 import django
 django.setup()
 from zoneops.exchange.xlsx import Column, Layout, read_workbook
 start = time.perf_counter()
 result = read_workbook(sys.argv[1], Layout(columns=(Column("名称", "基本情况", "name"),)))
-print(json.dumps({"seconds": time.perf_counter() - start, "errors": [str(e) for e in result.errors],
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+seconds = time.perf_counter() - start
+# VmHWM is this process's peak resident memory (ru_maxrss would carry the forking parent's over exec).
+with open("/proc/self/status") as status:
+    peak_kb = int(re.search(r"VmHWM:\s+(\d+)", status.read())[1])
+print(json.dumps({"seconds": seconds, "errors": [str(e) for e in result.errors], "peak_mb": peak_kb / 1024}))
 """
 
 

@@ -43,7 +43,7 @@ def test_queued_running_done_downloaded(client, django_capture_on_commit_callbac
 
     _work()
     job.refresh_from_db()
-    assert work.seen == [Job.Status.RUNNING]
+    assert work.seen == [Job.Status.RUNNING, (50, "已完成一半")]
     assert (job.status, job.progress, job.message, job.result) == (Job.Status.DONE, 100, "共3行", {"rows": 3})
     assert job.expires_at - job.finished_at == timedelta(days=7)
     page = client.get("/jobs/").content.decode()
@@ -120,3 +120,11 @@ def test_expired_jobs_and_their_files_are_purged(django_capture_on_commit_callba
     assert purge_expired_jobs.call() == 1
     assert list(Job.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not __import__("os").path.exists(path)
+
+
+def test_a_job_whose_worker_died_is_failed_after_six_hours(django_capture_on_commit_callbacks):
+    job = _submit(django_capture_on_commit_callbacks)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now() - timedelta(hours=7))
+    services.jobs_purge_expired()
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.error == "任务中断（后台进程已停止），请重新提交。"

@@ -85,7 +85,9 @@ def test_page_draws_the_chart(client, world):
     assert "<svg" in html and ">今天</text>" in html
     assert "主体封顶（黑旗）" in html and "开工（红旗）" in html and "竣工验收（未到期）" in html
     assert "签约（黑旗）" in html and "完成 2026年4月20日" in html
-    assert "红灯" in html or "黄灯" in html  # an overdue milestone lights the project
+    # The legend always names every light: check the counts and the lit row (甲镇 is late, 乙镇 is fine).
+    assert "绿灯 1 个、黄灯 0 个、红灯 1 个" in html
+    assert "<title>红灯；" in html and "逾期节点1个</title>" in html
     assert "1,4" not in html  # coordinates are never localised
     assert f'{"/projects/battle-map.pdf"}' in html and "data-zo-print" in html
 

@@ -20,9 +20,10 @@ from zoneops.exchange.xlsx import MONEY_FORMAT, UNREADABLE
 from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects import selectors, services
-from zoneops.projects.choices import BuildNature, Stage
+from zoneops.projects.choices import BuildNature, Stage, StatsStatus
 from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, write_ledger
-from zoneops.projects.models import Project
+from zoneops.projects.models import Project, StatsInclusion
+from zoneops.projects.stages import stage_history
 from zoneops.projects.tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -201,17 +202,21 @@ class TestImport:
         assert building.stage == Stage.BUILDING
         # as project_change_stage moving from 储备 over the stages in between
         assert (building.signed_on, building.actual_start, building.in_stats_on) == (today, today, today)
-        [change] = building.transitions.all()
-        assert (change.from_state, change.to_state, change.effective_on, change.reason, change.actor) == (
-            Stage.RESERVE, Stage.BUILDING, today, "Excel导入", office)
+        [change] = stage_history(building)
+        assert (change.from_state, change.to_state, change.kind, change.effective_on, change.reason, change.actor) == (
+            Stage.RESERVE, Stage.BUILDING, "skip", today, "Excel导入", office)
+        assert building.reporting_from == today  # owes reports from now on, not for the years before
+        assert building.stats.status == StatsStatus.INCLUDED and building.stats.included_on == today  # 已纳统
         reserve = Project.objects.get(name="储备项目")
-        assert reserve.stage == Stage.RESERVE and not reserve.transitions.exists() and reserve.signed_on is None
+        assert reserve.stage == Stage.RESERVE and stage_history(reserve) == [] and reserve.signed_on is None
         suspended = Project.objects.get(name="停建项目")
         assert suspended.stage == Stage.SUSPENDED and suspended.actual_start is None
-        assert suspended.transitions.get().to_state == Stage.SUSPENDED
+        assert [row.to_state for row in stage_history(suspended)] == [Stage.SUSPENDED]
+        assert not StatsInclusion.objects.filter(project=suspended).exists()
         [audit] = AuditEntry.objects.filter(action="project.import")
         assert audit.changes["stages"] == {"building": 1, "reserve": 1, "suspended": 1}
-        assert audit.changes["stage_changes"] == 2 and audit.actor == office
+        assert audit.changes["stage_changes"] == 2 and audit.changes["stats_included"] == 1
+        assert audit.actor == office
 
     def test_a_township_without_the_stage_permission_cannot_import_at_building(self, tree, people):
         me = township_user(tree)  # project.edit, no project.stage

@@ -133,13 +133,27 @@ def test_the_pdf_holds_the_pages_rows(client, ledger, query):
     assert [name for name in ("乙镇物流项目", "招商局电子材料项目", "驻京组储能项目") if name in text] == []
 
 
-def test_terminated_projects_show_on_the_ledger_only_when_asked_for_and_never_on_the_battle_map(client, ledger):
+def test_terminated_projects_only_when_asked_for_and_never_on_the_battle_map(client, ledger):
     services.project_change_stage(actor=SYSTEM, project=ledger.green, to_stage=Stage.CANCELLED, reason="企业撤资")
     client.force_login(ledger.viewer)
-    assert "招商局电子材料项目" not in page_names(client, "level=city")  # stock totals leave 终止 out (figures.py)
-    assert page_names(client, "level=city&stage=cancelled") == ["招商局电子材料项目"]
-    assert battle_map_names(client, "level=city") == ["乙镇物流项目"]
-    assert battle_map_api_names(client, "level=city") == ["乙镇物流项目"]
+    for names in (page_names, export_names, api_names, battle_map_names, battle_map_api_names):
+        assert names(client, "level=city") == ["乙镇物流项目"]
+    for names in (page_names, export_names, api_names):
+        assert names(client, "stage=cancelled") == ["招商局电子材料项目"]
+    assert battle_map_names(client, "stage=cancelled") == battle_map_api_names(client, "stage=cancelled") == []
+
+
+def test_a_summary_figures_drill_down_is_the_same_everywhere(client, ledger):
+    client.force_login(ledger.viewer)
+    query = "figure=new_start&period=2026"  # 新开工 in 2026: the started project
+    assert page_names(client, query) == export_names(client, query) == api_names(client, query) == ["甲镇食品项目"]
+    assert battle_map_names(client, query) == ["甲镇食品项目"]
+    assert page_names(client, query + "&level=city") == []
+    bad = "figure=new_start&period=20x6"
+    assert page_names(client, bad) == export_names(client, bad) == []
+    for url in ("/api/v1/projects", "/api/v1/battle-map"):
+        response = client.get(f"{url}?{bad}")
+        assert response.status_code == 422 and "figure" in response.json()["errors"]
 
 
 def test_a_wrong_value_is_left_out_on_the_page_and_in_the_export_and_refused_by_the_api(client, ledger, tree):
@@ -162,10 +176,9 @@ def test_the_api_keeps_the_old_parameter_names(client, ledger):
     assert set(api_names(client, f"leader_id={ledger.viewer.pk}")) == {"甲镇食品项目", "驻京组储能项目"}
 
 
-def test_the_api_takes_every_filter_of_the_filterset():
-    from zoneops.api.urls import api
-
-    schema = api.get_openapi_schema(path_prefix="/api/v1")  # the served document needs sign-in
+def test_the_api_takes_every_filter_of_the_filterset(client, ledger):
+    client.force_login(ledger.viewer)  # the schema is behind sign-in
+    schema = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/projects", "/api/v1/battle-map"):
         names = {parameter["name"] for parameter in schema["paths"][path]["get"]["parameters"]}
         assert set(ProjectFilterSet.base_filters) <= names

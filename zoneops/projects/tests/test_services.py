@@ -1,10 +1,9 @@
 """Project services: stage rules, milestones, progress reports, approvals, scope checks."""
 
 import io
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -153,13 +152,13 @@ class TestImportService:
         township = PersonFactory(unit=tree.town_a)
         grant(township, "township", scope=Scope.UNIT)
         actor = Actor(person=township)
-        projects, history, errors = services.project_import_check(actor=actor, rows=[
+        projects, moves, errors = services.project_import_check(actor=actor, rows=[
             self.row(tree), self.row(tree, name="乙镇的", responsible_unit=tree.town_b),
             self.row(tree, name="开工的", stage=Stage.STARTED)])
         assert errors == {1: {"responsible_unit": ["您无权在该责任单位下录入项目。"]},
                           2: {"stage": ["您无权直接录入“开工”阶段的项目（需要阶段变更权限），请按“储备”录入，"
                                         "再由有权限的人员变更阶段。"]}}
-        assert history == [] and len(projects) == 3
+        assert list(moves) == [2] and len(projects) == 3
 
     def test_queries_do_not_grow_with_the_rows(self, tree):
         office = PersonFactory(unit=tree.zone)
@@ -219,12 +218,18 @@ class TestProgressReports:
         assert (row.invested_year, row.invested_total) == (350 * YUAN_PER_WAN, 350 * YUAN_PER_WAN)
 
     def test_year_to_date_restarts_each_year(self, project):
-        project = _started(project)
-        services.project_change_stage(actor=SYSTEM, project=project, to_stage=Stage.IN_STATS)
-        with time_machine.travel(datetime(2026, 11, 23)):
-            self.accepted(project, "2026-10", 100)
-        reports = selectors.cumulative_for(project)
-        assert reports[0].year_to_date == 100 * YUAN_PER_WAN
+        """本年累计 starts again in January; 累计完成 runs on across the year boundary."""
+        move(project, Stage.STARTED, reason="补录", effective_on=date(2025, 11, 3))
+        project.refresh_from_db()
+        for period, wan in [("2025-11", 100), ("2025-12", 200), ("2026-01", 30), ("2026-02", 40)]:
+            self.accepted(project, period, wan)
+        figures = {r.period_key: (r.year_to_date, r.cumulative) for r in selectors.cumulative_for(project)}
+        assert figures == {"2025-11": (100 * YUAN_PER_WAN, 100 * YUAN_PER_WAN),
+                           "2025-12": (300 * YUAN_PER_WAN, 300 * YUAN_PER_WAN),
+                           "2026-01": (30 * YUAN_PER_WAN, 330 * YUAN_PER_WAN),
+                           "2026-02": (70 * YUAN_PER_WAN, 370 * YUAN_PER_WAN)}
+        row = _annotated(project).get()  # the ledger's figures: this year (2026) and all years
+        assert (row.invested_year, row.invested_total) == (70 * YUAN_PER_WAN, 370 * YUAN_PER_WAN)
 
     def test_late_report_is_flagged(self, project):
         project = _started(project)
@@ -248,9 +253,13 @@ class TestProgressReports:
     def test_duplicate_submission_needs_an_edit(self, project):
         project = _started(project)
         report = self.submit(project, "2026-10", 10)
-        with pytest.raises(ValidationError, match="已填报"):
+        with pytest.raises(ConflictError, match="已有填报"):
             self.submit(project, "2026-10", 20)
         self.submit(project, "2026-10", 20, expected_version=report.version)
+        report.refresh_from_db()
+        assert report.invested == 20 * YUAN_PER_WAN
+        with pytest.raises(ConflictError):  # an edit started before that change
+            self.submit(project, "2026-10", 30, expected_version=report.version - 1)
         report.refresh_from_db()
         assert report.invested == 20 * YUAN_PER_WAN
 
@@ -262,6 +271,8 @@ class TestProgressReports:
         services.progress_report_review(actor=SYSTEM, report=report, accept=False, comment="照片不清晰")
         report.refresh_from_db()
         assert report.status == "returned" and report.review_comment == "照片不清晰"
+        with pytest.raises(ConflictError):  # re-filing a returned report is an edit of it, with its version
+            self.submit(project, "2026-10", 12)
         report = self.submit(project, "2026-10", 12, expected_version=report.version)
         assert report.status == "submitted"
         services.progress_report_review(actor=SYSTEM, report=report, accept=True)

@@ -131,6 +131,8 @@ class TestQuarterTargets:
         client.force_login(zones.theirs)
         page = client.get("/projects/stats/", {"year": 2026}).content.decode()
         assert "高新区" in page and "经开区" not in page
+        rules = client.get("/projects/rules/").content.decode()
+        assert "高新区2026年第2季度 7个" in rules and "经开区2026年" not in rules
 
     def test_progress_against_a_target_counts_inclusions_by_date_below_the_unit(self, tree, zones):
         project = _started(tree)

@@ -151,6 +151,17 @@ class TestRulesPage:
         assert ProjectRules.current().report_window_days == 7 and ProjectRules.objects.count() == 1
 
 
+    def test_a_unit_goes_back_to_inheriting_from_the_page(self, client, tree, parks):
+        park_office = PersonFactory(unit=parks.park)
+        grant(park_office, "projects", scope=Scope.UNIT_TREE)
+        services.rules_update(actor=SYSTEM, unit=parks.park, whole_approval_workdays=25)
+        client.force_login(park_office)
+        assert "沿用上级" in client.get(f"/projects/rules/?unit={parks.park.pk}").content.decode()
+        assert client.post("/projects/rules/", {"unit": parks.park.pk, "inherit": "1"}).status_code == 302
+        assert not ProjectRules.objects.filter(unit=parks.park).exists()
+        assert AuditEntry.objects.filter(action="projects.rules_inherit").exists()
+
+
 class TestBackfill:
     """补录: a project entered with past dates reports from the month it entered the ledger."""
 
@@ -185,6 +196,22 @@ class TestBackfill:
         services.rules_update(actor=SYSTEM, missing_reports_listed=60)
         missing = selectors.missing_reports(annotated, ProjectRules.current())
         assert len(missing) == 32 and (missing[0].key, missing[-1].key) == ("2024-03", "2026-10")
+
+
+    def test_the_api_reads_and_sets_the_first_period_and_marks_backfill(self, client, world, tree):
+        client.force_login(world.office)
+        created = client.post("/api/v1/projects", {
+            "name": "补录项目", "enterprise": "某公司", "responsible_unit_id": tree.town_a.pk,
+            "total_investment": 1_000 * YUAN_PER_WAN, "reporting_from": "2026-10-01"}, content_type="application/json")
+        assert created.status_code == 201, created.content
+        assert created.json()["reporting_from"] == "2026-10-01"
+        project = _start(ProjectFactory(responsible_unit=tree.town_a, reporting_from=None), date(2024, 5, 1))
+        client.force_login(world.township)
+        filed = client.post(f"/api/v1/projects/{project.pk}/progress", {
+            "period_key": "2026-08", "invested": 1, "percent": 20, "progress_text": "基础施工"},
+            content_type="application/json")
+        assert filed.status_code == 201, filed.content
+        assert (filed.json()["is_backfill"], filed.json()["is_late"]) == (True, False)
 
 
 class TestLightRulesAsData:

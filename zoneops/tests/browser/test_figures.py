@@ -16,12 +16,14 @@ def test_office_picks_last_year_clicks_new_starts_and_lands_on_the_same_rows(lap
     expect(laptop.get_by_role("heading", name=re.compile(f"{year - 1}年"))).to_be_visible()
     cell = laptop.locator("#figures tfoot a[data-figure=new_start]")
     count = int(cell.inner_text())
-    amount = cell.locator("xpath=../following-sibling::td[1]").inner_text()
+    amount = cell.locator("xpath=../following-sibling::td[1]").get_attribute("data-amount")  # 元
     assert count > 0, "the demo zone has projects started last year"
     laptop.screenshot(path=str(artifacts / "figures-summary.png"), full_page=True)
     cell.click()
     expect(laptop).to_have_url(re.compile(rf"/projects/\?figure=new_start&period={year - 1}$"))
     footer = laptop.locator("#list-footer")
-    expect(footer).to_have_text(f"合计 {count} 个，总投资 {amount} 亿元")
+    expect(footer).to_contain_text(f"合计 {count} 个，总投资 ")
+    expect(footer).to_have_attribute("data-count", str(count))
+    expect(footer).to_have_attribute("data-amount", amount)
     expect(laptop.locator("#figure-filter")).to_contain_text("新开工")
     laptop.screenshot(path=str(artifacts / "figures-drilldown.png"), full_page=True)

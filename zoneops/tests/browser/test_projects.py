@@ -17,6 +17,7 @@ from zoneops.org.services import grant_create, person_create
 from zoneops.org.tests.factories import role
 from zoneops.projects import services
 from zoneops.projects.choices import Stage
+from zoneops.projects.models import ProgressReport
 from zoneops.tests.browser.conftest import DEMO_PASSWORD, LAPTOP, Tab
 from zoneops.tests.browser.test_foundation import sign_in
 
@@ -72,6 +73,10 @@ def test_commissioner_reports_from_a_phone_and_the_leader_sees_it_on_the_battle_
     # The commissioner's scope is 仅本人: the battle map shows their one project only.
     phone.goto("/projects/battle-map/")
     expect(phone.locator(".zo-bm-link")).to_have_count(1)
+
+    # Only accepted reports count in figures (the battle map's % too): the project office accepts it.
+    report = ProgressReport.objects.get(project=commissioned_project)
+    services.progress_report_review(actor=Actor.system(), report=report, accept=True)
 
     leader_tab = Tab(browser, live_server, viewport=LAPTOP)
     leader = leader_tab.page

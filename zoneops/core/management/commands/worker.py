@@ -45,11 +45,18 @@ class Command(BaseCommand):
     def handle(self, *args, batch, **options):
         enqueue_periodic()
         if batch:
-            call_command("db_worker", batch=True)
+            _run_queue(batch=True)
             return
         stop = threading.Event()
         threading.Thread(target=_schedule, args=(stop,), daemon=True, name="zoneops-schedule").start()
         try:
-            call_command("db_worker", batch=False)
+            _run_queue(batch=False)
         finally:
             stop.set()
+
+
+def _run_queue(*, batch):
+    if settings.TASKS_QUEUE == "rq":  # Redis (production): django-rq's worker runs the same tasks
+        call_command("rqworker", "default", burst=batch, job_class="django_tasks_rq.backend.Job")
+    else:
+        call_command("db_worker", batch=batch)
