@@ -75,3 +75,13 @@ def tree(db):
     town_a = UnitFactory(code="town-a", name="甲镇", kind=UnitKind.TOWNSHIP, parent=zone)
     town_b = UnitFactory(code="town-b", name="乙镇", kind=UnitKind.TOWNSHIP, parent=zone)
     return type("Tree", (), dict(city=city, zone=zone, bureau=bureau, beijing=beijing, town_a=town_a, town_b=town_b))
+
+
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    """Tests run the task worker inside their own transaction (``zoneops worker --batch``). Between tasks the
+    database worker closes connections whose autocommit differs from the settings, which on PostgreSQL ends the
+    test's transaction; the worker itself is right to do so in production."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
