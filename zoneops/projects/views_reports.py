@@ -15,7 +15,7 @@ from zoneops.org.scope import has_permission, require_permission
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import ReportStatus
 from zoneops.projects.filtersets import ReportFilterSet
-from zoneops.projects.forms import ReportForm, ReviewForm, recent_periods
+from zoneops.projects.forms import ReportForm, ReviewForm
 from zoneops.projects.models import ProgressReport, ReportPhoto
 
 
@@ -28,12 +28,22 @@ def report_submit(request, pk):
     """
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.report")
     rules = selectors.rules_for(project)
-    periods = recent_periods(rules.report_frequency, timezone.localdate())
+    today = timezone.localdate()
+    periods = services.fileable_periods(project, rules, today)
+    filed = dict(ProgressReport.objects.filter(project=project).values_list("period_key", "status"))
     editing = None
-    if period_key := request.GET.get("period", "")[:12]:
+    period_key = request.GET.get("period", "")[:12]
+    if not period_key and request.method == "GET":  # default: the period whose fill-in window is open
+        period_key = services.open_report_period(rules, today).key
+    if period_key in filed:
         editing = (ProgressReport.objects.filter(project=project, period_key=period_key)
                    .exclude(status=ReportStatus.ACCEPTED).first())
-    form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=periods, editing=editing))
+    # A period already filed is changed only through its own 修改 (the earlier version is kept), never
+    # re-filed from the list: the list offers the periods not filed yet.
+    offered = [p for p in periods if p.key not in filed or (editing and p.key == editing.period_key)]
+    initial = {"period_key": period_key} if period_key and not editing else None
+    form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=offered, editing=editing,
+                                initial=initial))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report = run_on_form(form, lambda: services.progress_report_submit(
@@ -45,8 +55,9 @@ def report_submit(request, pk):
             messages.success(request, f"已提交{report.period_key}进度{note}。")
             return redirect(project)
     title = f"修改{editing.period_key}进度填报：{project.name}" if editing else f"进度填报：{project.name}"
-    return render(request, "projects/report_form.html", {"form": form, "project": project, "editing": editing,
-                                                         "title": title})
+    return render(request, "projects/report_form.html", {
+        "form": form, "project": project, "editing": editing, "title": title,
+        "history": editing.revisions.select_related("submitted_by", "replaced_by") if editing else ()})
 
 
 @login_required
