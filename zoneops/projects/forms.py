@@ -176,6 +176,18 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(label="意见", required=False, max_length=500)
 
 
+class BatchReviewForm(forms.Form):
+    reports = forms.TypedMultipleChoiceField(label="填报", coerce=int, error_messages={
+        "required": "请选择要审核的填报。", "invalid_choice": "所选填报不存在。"})
+    decision = forms.ChoiceField(label="审核", choices=[("accept", "审核通过"), ("return", "退回")])
+    comment = forms.CharField(label="意见", required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Which ids are allowed is the service's and the queue's to judge (scope, status), not a fixed list.
+        self.fields["reports"].valid_value = lambda value: str(value).isdigit()
+
+
 class StatsForm(forms.Form):
     planned_year = forms.IntegerField(label="计划纳统年度", min_value=2000, max_value=2100)
     planned_quarter = forms.TypedChoiceField(label="计划纳统季度", coerce=int,

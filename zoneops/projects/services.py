@@ -589,7 +589,7 @@ def progress_report_review_batch(*, actor, reports, accept, comment=""):
     """Accept or return many reports at once (批量审核): every row is checked first, then all are written in
     one transaction, one audit row each. One bad row (not submitted, outside the actor's scope) writes none."""
     if not accept and not comment.strip():
-        raise ValidationError({"review_comment": "退回须填写意见。"})
+        raise ValidationError({"comment": "退回须填写意见。"})
     ids = [report.pk for report in reports]
     if not ids:
         raise ValidationError("请选择要审核的填报。")

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,11 +12,13 @@ from django.views.decorators.http import require_POST
 from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import get_or_404, safe_next
+from zoneops.core.listing import Column, Table, list_response
+from zoneops.core.money import format_wan
 from zoneops.org.scope import has_permission, require_permission
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import ReportStatus
 from zoneops.projects.filtersets import ReportFilterSet
-from zoneops.projects.forms import ReportForm, ReviewForm
+from zoneops.projects.forms import BatchReviewForm, ReportForm, ReviewForm
 from zoneops.projects.models import ProgressReport, ReportPhoto
 
 
@@ -67,15 +70,72 @@ def report_photo(request, pk):
     return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
+REPORT_TABLE = Table(columns=[
+    Column("项目", "project.name", sort="project__name", css="zo-col-name"),
+    Column("责任单位", "project.responsible_unit.name", sort="project__responsible_unit__path"),
+    Column("期间", "period_key", sort="period_start"),
+    Column("本期（万元）", "invested_wan", sort="invested", css="text-end"),
+    Column("进度（%）", "percent", sort="percent", css="text-end"),
+    Column("提交时间", "submitted_on", sort="submitted_at"),
+    Column("填报人", "submitted_by.name"),
+    Column("状态", "status_label", sort="status"),
+    Column("审核意见", "review_comment"),
+], default_sort="-submitted_at")
+
+
+def _report_cells(reports):
+    for report in reports:
+        report.invested_wan = format_wan(report.invested)
+        report.submitted_on = timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M")
+        marks = "（补录）" if report.is_backfill else "（逾期）" if report.is_late else ""
+        report.status_label = report.get_status_display() + marks
+        report.get_absolute_url = report.project.get_absolute_url
+
+
 @login_required
 def report_list(request):
+    """Every report the user may see, filtered by status, period and lateness, paged (no cap)."""
     require_permission(request.user, "project.view")
     filterset = ReportFilterSet(request.GET or None, queryset=selectors.report_rows(user=request.user))
-    reports = filterset.qs.order_by("-submitted_at")[:200]
-    return render(request, "projects/reports.html", {
-        "title": "进度填报", "reports": reports, "filter_form": bootstrap(filterset.form),
-        "missing": selectors.projects_missing_reports(user=request.user),
-        "can_review": has_permission(request.user, "project.review")})
+    return list_response(request, queryset=filterset.qs, table=REPORT_TABLE, title="进度填报",
+                         template="projects/reports.html", filter_form=bootstrap(filterset.form),
+                         export_name="进度填报", prepare=_report_cells, context={
+                             "missing": selectors.projects_missing_reports(user=request.user),
+                             "can_review": has_permission(request.user, "project.review")})
+
+
+@login_required
+def report_queue(request):
+    """我的填报 (a filer's queue): 本期应报, 未报, 被退回, each with one tap to file or change."""
+    require_permission(request.user, "project.report")
+    queue = selectors.report_queue(user=request.user)
+    return render(request, "projects/report_queue.html", {"title": "我的填报", **queue})
+
+
+@login_required
+def review_queue(request):
+    """待审核 (the project office's queue): submitted reports, passed or returned in batches."""
+    require_permission(request.user, "project.review")
+    form = BatchReviewForm(request.POST or None)
+    queryset = selectors.review_queue(user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = list(queryset.filter(pk__in=data["reports"]))
+        if len(chosen) != len(set(data["reports"])):
+            form.add_error(None, "所选填报中有已审核或无权审核的，请刷新后重试。")
+        else:
+            done = run_on_form(form, lambda: services.progress_report_review_batch(
+                actor=Actor.from_request(request), reports=chosen, accept=data["decision"] == "accept",
+                comment=data["comment"]))
+            if done:
+                verb = "审核通过" if data["decision"] == "accept" else "退回"
+                messages.success(request, f"已{verb}{len(done)}份填报。")
+                return redirect("projects:review_queue")
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    _report_cells(page.object_list)
+    return render(request, "projects/review_queue.html", {
+        "title": "待审核", "page": page, "form": form,
+        "chosen": {str(pk) for pk in request.POST.getlist("reports")}}, status=400 if form.errors else 200)
 
 
 @require_POST
