@@ -469,11 +469,10 @@ def first_report_period(project, rules):
 
 def earliest_report_period(project, rules):
     """The first period a report may be filed for: the one the project started in (开工), or — for a project
-    not started — its first reporting period. Periods before ``first_report_period`` are 补录."""
-    first = first_report_period(project, rules)
+    without a start date — its first reporting period. Periods before ``first_report_period`` are 补录."""
     if project.actual_start:
-        return min(first, period_containing(rules.report_frequency, project.actual_start))
-    return first
+        return period_containing(rules.report_frequency, project.actual_start)
+    return first_report_period(project, rules)
 
 
 def open_report_period(rules, today=None):
@@ -594,11 +593,12 @@ def progress_report_review_batch(*, actor, reports, accept, comment=""):
     if not ids:
         raise ValidationError("请选择要审核的填报。")
     rows = list(ProgressReport.objects.select_for_update().filter(pk__in=ids).select_related("project"))
+    denied = [report for report in rows if not may_act_on(actor, "project.review", report.project)]
+    if denied:
+        raise PermissionDenied(f"您无权审核“{denied[0].project.name}”的进度。")
     problems = []
     for report in rows:
-        if not may_act_on(actor, "project.review", report.project):
-            problems.append(f"{report.project.name} {report.period_key}：无权审核")
-        elif report.status != ReportStatus.SUBMITTED:
+        if report.status != ReportStatus.SUBMITTED:
             problems.append(f"{report.project.name} {report.period_key}：{report.get_status_display()}，不能审核")
     if len(rows) != len(set(ids)):
         problems.append("部分填报不存在或已删除")

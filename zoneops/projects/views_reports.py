@@ -42,8 +42,10 @@ def report_submit(request, pk):
         editing = (ProgressReport.objects.filter(project=project, period_key=period_key)
                    .exclude(status=ReportStatus.ACCEPTED).first())
     # A period already filed is changed only through its own 修改 (the earlier version is kept), never
-    # re-filed from the list: the list offers the periods not filed yet.
-    offered = [p for p in periods if p.key not in filed or (editing and p.key == editing.period_key)]
+    # re-filed from the list: the list offers the periods not filed yet. A posted one filed meanwhile
+    # is the service's to refuse as a conflict.
+    offered = periods if request.method == "POST" else [
+        p for p in periods if p.key not in filed or (editing and p.key == editing.period_key)]
     initial = {"period_key": period_key} if period_key and not editing else None
     form = bootstrap(ReportForm(request.POST or None, request.FILES or None, periods=offered, editing=editing,
                                 initial=initial))
