@@ -120,6 +120,8 @@ def review_queue(request):
     require_permission(request.user, "project.review")
     form = BatchReviewForm(request.POST or None)
     queryset = selectors.review_queue(user=request.user)
+    if period := request.GET.get("period", "").strip()[:12]:
+        queryset = queryset.filter(period_key=period)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = list(queryset.filter(pk__in=data["reports"]))
@@ -132,11 +134,11 @@ def review_queue(request):
             if done:
                 verb = "审核通过" if data["decision"] == "accept" else "退回"
                 messages.success(request, f"已{verb}{len(done)}份填报。")
-                return redirect("projects:review_queue")
+                return redirect(request.get_full_path())
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     _report_cells(page.object_list)
     return render(request, "projects/review_queue.html", {
-        "title": "待审核", "page": page, "form": form,
+        "title": "待审核", "page": page, "form": form, "period": period,
         "chosen": {str(pk) for pk in request.POST.getlist("reports")}}, status=400 if form.errors else 200)
 
 
