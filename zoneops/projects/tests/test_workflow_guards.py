@@ -199,17 +199,17 @@ def test_batch_return_needs_a_reason_and_writes_nothing_on_a_bad_row(world):
     first, second = _file(township, world.ours, period="2026-10"), _file(township, world.ours, period="2026-11")
     with pytest.raises(ValidationError):
         services.progress_report_review_batch(actor=office, reports=[first, second], accept=False, comment=" ")
-    services.progress_report_review(actor=office, report=second, accept=True)
-    with pytest.raises(ValidationError):  # the second is accepted already: nothing is written
-        services.progress_report_review_batch(actor=office, reports=[first, second], accept=False, comment="补充")
-    first.refresh_from_db()
-    assert first.status == ReportStatus.SUBMITTED
+    services.progress_report_review(actor=office, report=first, accept=True)
+    with pytest.raises(ValidationError):  # the first is accepted already: nothing is written, not even the second
+        services.progress_report_review_batch(actor=office, reports=[second, first], accept=False, comment="补充")
+    second.refresh_from_db()
+    assert second.status == ReportStatus.SUBMITTED
     assert not AuditEntry.objects.filter(action="report.return").exists()
     with pytest.raises(PermissionDenied):
-        services.progress_report_review_batch(actor=township, reports=[first], accept=True)
-    services.progress_report_review_batch(actor=office, reports=[first], accept=False, comment="补充照片")
-    first.refresh_from_db()
-    assert first.status == ReportStatus.RETURNED and first.review_comment == "补充照片"
+        services.progress_report_review_batch(actor=township, reports=[second], accept=True)
+    services.progress_report_review_batch(actor=office, reports=[second], accept=False, comment="补充照片")
+    second.refresh_from_db()
+    assert second.status == ReportStatus.RETURNED and second.review_comment == "补充照片"
     assert AuditEntry.objects.filter(action="report.return").count() == 1
 
 
