@@ -139,6 +139,7 @@ def review_queue(request):
     _report_cells(page.object_list)
     return render(request, "projects/review_queue.html", {
         "title": "待审核", "page": page, "form": form, "period": period,
+        "replans": selectors.pending_replans(user=request.user),
         "chosen": {str(pk) for pk in request.POST.getlist("reports")}}, status=400 if form.errors else 200)
 
 

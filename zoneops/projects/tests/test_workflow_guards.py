@@ -234,3 +234,19 @@ def test_the_report_list_pages_instead_of_cutting_at_200(client, world):
     response = client.get("/projects/reports/?size=4")
     assert response.context["page"].paginator.count == 9 and len(response.context["rows"]) == 4
     assert len(client.get("/projects/reports/?size=4&page=3").context["rows"]) == 1
+
+
+def test_the_project_office_finds_a_townships_replan_in_its_queue_and_approves_it_on_the_page(
+        client, world, late_milestone):
+    client.force_login(world.township)
+    client.post(f"/projects/{world.ours.pk}/milestones/", {
+        "update": "1", "milestone": late_milestone.pk, "planned_date": "2027-01-10", "actual_date": "",
+        "reason": "征地未完成"})
+    replan = MilestoneReplan.objects.get(status=ReplanStatus.PENDING)
+    client.force_login(world.office)
+    assert list(client.get("/projects/reports/review/").context["replans"]) == [replan]
+    response = client.post(f"/projects/{world.ours.pk}/milestones/", {"decide": "1", "replan": replan.pk,
+                                                                       "decision": "approve", "comment": ""})
+    assert response.status_code == 302
+    late_milestone.refresh_from_db()
+    assert late_milestone.planned_date == date(2027, 1, 10)
