@@ -4,7 +4,7 @@ from zoneops.org.permissions import Duty
 
 VIEW = ["unit.view", "person.view"]
 PROJECT_ALL = ["project.view", "project.edit", "project.stage", "project.report", "project.review",
-               "project.approval", "project.rules"]
+               "project.approval", "project.rules", "project.replan"]
 
 BUILTIN_ROLES = [
     {"code": "system_admin", "name": "系统管理员", "duty": Duty.SYSTEM_ADMIN,

@@ -13,6 +13,7 @@ class ProjectsConfig(AppConfig):
         "project.stage": ("变更项目阶段", Duty.BUSINESS),
         "project.report": ("填报项目进度", Duty.BUSINESS),
         "project.review": ("审核进度填报", Duty.BUSINESS),
+        "project.replan": ("审批节点计划调整", Duty.BUSINESS),
         "project.approval": ("登记审批事项", Duty.BUSINESS),
         "project.rules": ("维护项目规则与纳统计划", Duty.BUSINESS),
     }

@@ -7,17 +7,18 @@ from zoneops.projects.choices import Flag
 
 
 def milestone_flag(milestone, today):
-    """红旗 when done by its planned date; 黑旗 when done late or not done and past due; else 未到期.
+    """红旗 when done by its BASELINE date (the first plan; re-planning never moves it); 黑旗 when done
+    after it, or not done and past it; else 未到期.
 
     A milestone due today and not yet done is still on time: it turns black tomorrow.
     """
-    planned, actual = milestone.planned_date, milestone.actual_date
+    baseline, actual = milestone.baseline_date, milestone.actual_date
     if actual is not None:
-        return Flag.RED if actual <= planned else Flag.BLACK
-    return Flag.BLACK if planned < today else Flag.PENDING
+        return Flag.RED if actual <= baseline else Flag.BLACK
+    return Flag.BLACK if baseline < today else Flag.PENDING
 
 
 def black_flag_condition(today, prefix=""):
     """``milestone_flag(...) == Flag.BLACK`` as a Q, e.g. ``prefix="milestones__"`` from Project."""
-    return Q(**{f"{prefix}actual_date__isnull": True, f"{prefix}planned_date__lt": today}) | Q(
-        **{f"{prefix}actual_date__gt": F(f"{prefix}planned_date")})
+    return Q(**{f"{prefix}actual_date__isnull": True, f"{prefix}baseline_date__lt": today}) | Q(
+        **{f"{prefix}actual_date__gt": F(f"{prefix}baseline_date")})

@@ -2,8 +2,7 @@ from django import forms
 
 from zoneops.core.forms import VersionedFormMixin, WanField
 from zoneops.core.models import IndustryCode
-from zoneops.core.periods import period_containing
-from zoneops.projects.choices import ApprovalMode, ApprovalStage, Stage
+from zoneops.projects.choices import STAGE_ORDER, ApprovalMode, ApprovalStage, Stage
 from zoneops.projects.models import MilestoneTemplate, Project, ProjectRules
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,6 +66,24 @@ class StageForm(forms.Form):
     reason = forms.CharField(label="原因", required=False, max_length=500,
                              help_text="回退、跳过阶段、停缓建、终止须说明原因。")
 
+    def __init__(self, *args, project=None, **kwargs):
+        """Unbound, the form proposes the project's NEXT stage (never silently 储备); bound, it keeps what was
+        chosen. The project's current stage is not offered."""
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            self.fields["to_stage"].choices = [("", "请选择…")] + [
+                (value, label) for value, label in Stage.choices if value != project.stage]
+            if not self.is_bound:
+                self.initial.setdefault("to_stage", next_stage(project.stage))
+
+
+def next_stage(stage):
+    """The stage after ``stage`` on the main line; "" (the user must choose) after the last one and for
+    停缓建/终止, whose next stage is not known."""
+    if stage in STAGE_ORDER and STAGE_ORDER.index(stage) + 1 < len(STAGE_ORDER):
+        return str(STAGE_ORDER[STAGE_ORDER.index(stage) + 1])
+    return ""
+
 
 class MilestoneTemplateForm(forms.Form):
     name = forms.CharField(label="模板名称", max_length=50)
@@ -109,13 +126,10 @@ class MilestoneUpdateForm(forms.Form):
     reason = forms.CharField(label="调整原因", required=False, max_length=200)
 
 
-def recent_periods(kind, today, count=6):
-    period = period_containing(kind, today)
-    periods = []
-    for _ in range(count):
-        periods.append(period)
-        period = period.previous()
-    return periods
+class ReplanDecisionForm(forms.Form):
+    replan = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", "批准"), ("reject", "驳回")])
+    comment = forms.CharField(label="审批意见", required=False, max_length=200)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -160,6 +174,18 @@ class ReportForm(VersionedFormMixin, forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "审核通过"), ("return", "退回")])
     comment = forms.CharField(label="意见", required=False, max_length=500)
+
+
+class BatchReviewForm(forms.Form):
+    reports = forms.TypedMultipleChoiceField(label="填报", coerce=int, error_messages={
+        "required": "请选择要审核的填报。", "invalid_choice": "所选填报不存在。"})
+    decision = forms.ChoiceField(label="审核", choices=[("accept", "审核通过"), ("return", "退回")])
+    comment = forms.CharField(label="意见", required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Which ids are allowed is the service's and the queue's to judge (scope, status), not a fixed list.
+        self.fields["reports"].valid_value = lambda value: str(value).isdigit()
 
 
 class StatsForm(forms.Form):

@@ -302,6 +302,76 @@ class ProgressReport(VersionedModel):
         return f"{self.project} {self.period_key}"
 
 
+class ProgressReportRevision(models.Model):
+    """An earlier version of a progress report (修改留痕): the values it had before a re-filing replaced them,
+    who had filed them and who replaced them when. Never edited, never deleted."""
+
+    scope_unit_fields = ("report__project__responsible_unit",)
+    scope_owner_fields = ("report__project__commissioner", "report__project__leader")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField("版本")
+    invested = MoneyField("本期完成投资（元）")
+    progress_text = models.TextField("形象进度", max_length=2000)
+    percent = models.PositiveSmallIntegerField("完成百分比")
+    workers = models.PositiveIntegerField("在岗人数", default=0)
+    status = models.CharField("状态", max_length=10, choices=ReportStatus.choices)
+    submitted_at = models.DateTimeField("提交时间")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    review_comment = models.CharField("审核意见", max_length=500, blank=True)
+    replaced_at = models.DateTimeField("修改时间")
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="修改人")
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["report", "-version"]
+        verbose_name = "进度填报历史版本"
+
+    def __str__(self):
+        return f"{self.report} v{self.version}"
+
+
+class ReplanStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已驳回"
+
+
+class MilestoneReplan(models.Model):
+    """A request to move a milestone's plan date (计划调整): proposed with a reason, decided by the project
+    office (``project.replan``). Only an approved request changes the plan; the baseline never changes."""
+
+    scope_unit_fields = ("milestone__project__responsible_unit",)
+    scope_owner_fields = ("milestone__project__commissioner", "milestone__project__leader")
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="replans")
+    from_date = models.DateField("原计划日期")
+    proposed_date = models.DateField("拟调整为")
+    reason = models.CharField("调整原因", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=ReplanStatus.choices, default=ReplanStatus.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="申请人")
+    proposed_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_comment = models.CharField("审批意见", max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = "节点计划调整"
+        constraints = [models.UniqueConstraint(fields=["milestone"], condition=models.Q(status="pending"),
+                                               name="projects_replan_one_pending")]
+
+    def __str__(self):
+        return f"{self.milestone} → {self.proposed_date}"
+
+
 def report_photo_path(instance, filename):
     return f"projects/{instance.report.project_id}/{instance.report.period_key}/{filename}"
 

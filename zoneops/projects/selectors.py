@@ -336,3 +336,75 @@ def stats_candidates(*, user):
             .filter(over_threshold, stats__isnull=True,
                     stage__in=[Stage.PREPARING, Stage.STARTED, Stage.BUILDING])
             .select_related("responsible_unit").order_by("responsible_unit__path", "name"))
+
+
+@dataclass
+class QueueRow:
+    """One project in a filer's queue (我的填报): the open period, its report if any, and missing periods."""
+
+    project: Project
+    period: object
+    report: ProgressReport | None
+    missing: list
+
+    @property
+    def filed(self):
+        return self.report is not None
+
+
+def report_queue(*, user, today=None):
+    """The filer's queue: 本期应报 (every project to report for the period whose window is open), 未报 (of
+    those, not filed yet, plus closed periods missing), 被退回 (returned reports, with the reason)."""
+    from zoneops.projects.choices import FILING_STAGES
+    from zoneops.projects.services import open_report_period
+
+    today = today or timezone.localdate()
+    book = ProjectRules.book()
+    projects = list(project_queryset(user=user, action="project.report", today=today)
+                    .filter(stage__in=FILING_STAGES, actual_start__isnull=False)
+                    .order_by("responsible_unit__path", "name"))
+    periods = {project.pk: open_report_period(book.for_path(project.responsible_unit.path), today)
+               for project in projects}
+    filed = {(r.project_id, r.period_key): r for r in ProgressReport.objects.filter(
+        project__in=projects, period_key__in={p.key for p in periods.values()})}
+    due = [QueueRow(project, periods[project.pk], filed.get((project.pk, periods[project.pk].key)),
+                    missing_reports(project, book.for_path(project.responsible_unit.path), today))
+           for project in projects]
+    returned = list(ProgressReport.objects.restrict(user, "project.report").filter(status=ReportStatus.RETURNED)
+                    .select_related("project", "project__responsible_unit", "reviewed_by")
+                    .order_by("-period_start", "project__name"))
+    return {"due": due, "unfiled": [row for row in due if not row.filed or row.missing], "returned": returned}
+
+
+def review_queue(*, user):
+    """Reports waiting for review (待审核) that the user may review, oldest first."""
+    return (ProgressReport.objects.restrict(user, "project.review").filter(status=ReportStatus.SUBMITTED)
+            .select_related("project", "project__responsible_unit", "submitted_by")
+            .order_by("submitted_at", "pk"))
+
+
+def pending_replans(*, user):
+    """Plan adjustments waiting for the project office (待审批的节点计划调整)."""
+    from zoneops.projects.models import MilestoneReplan, ReplanStatus
+
+    return (MilestoneReplan.objects.restrict(user, "project.replan").filter(status=ReplanStatus.PENDING)
+            .select_related("milestone", "milestone__project", "proposed_by").order_by("proposed_at"))
+
+
+def report_revisions(project):
+    """Earlier versions of the project's reports (修改留痕), by report id, newest first."""
+    from zoneops.projects.models import ProgressReportRevision
+
+    rows = {}
+    for revision in (ProgressReportRevision.objects.filter(report__project=project)
+                     .select_related("submitted_by", "replaced_by").order_by("report", "-version")):
+        rows.setdefault(revision.report_id, []).append(revision)
+    return rows
+
+
+def milestone_replans(project):
+    """The project's plan adjustments (计划调整), newest first."""
+    from zoneops.projects.models import MilestoneReplan
+
+    return list(MilestoneReplan.objects.filter(milestone__project=project)
+                .select_related("milestone", "proposed_by", "decided_by"))

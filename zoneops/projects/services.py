@@ -18,11 +18,14 @@ from zoneops.projects.choices import FILING_STAGES, STAGE_DATE_FIELD, STAGE_ORDE
 from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
+    MilestoneReplan,
     MilestoneTemplate,
     MilestoneTemplateItem,
     ProgressReport,
+    ProgressReportRevision,
     Project,
     ProjectRules,
+    ReplanStatus,
     ReportPhoto,
     StatsInclusion,
     StatsQuarterTarget,
@@ -320,7 +323,27 @@ def project_change_stage(*, actor, project, to_stage, reason="", effective_on=No
     STAGE_MACHINE.record(project, transition, actor=actor, reason=reason, effective_on=effective_on,
                          audit_action="project.stage", changes=changed)
     stats_follow_stage(actor=actor, project=project)
+    _complete_stage_milestone(actor, project, to_stage, effective_on)
     return project
+
+
+# The milestone a stage completes (by its name in the templates): 开工 → 开工, 竣工 → 竣工验收, 投产 → 投产.
+STAGE_MILESTONE = {Stage.STARTED: "开工", Stage.COMPLETED: "竣工验收", Stage.OPERATING: "投产"}
+
+
+def _complete_stage_milestone(actor, project, to_stage, effective_on):
+    """Moving the stage to 开工/竣工/投产 completes the matching open milestone with the stage date."""
+    name = STAGE_MILESTONE.get(to_stage)
+    if not name:
+        return None
+    milestone = project.milestones.filter(name=name, actual_date__isnull=True).order_by("seq").first()
+    if milestone is None:
+        return None
+    milestone.actual_date = effective_on
+    milestone.save(update_fields=["actual_date"])
+    audit_record(actor, "milestone.update", milestone, changes={"actual_date": [None, effective_on]},
+                 detail=f"阶段变更为“{Stage(to_stage).label}”")
+    return milestone
 
 
 # --- Milestones -----------------------------------------------------------------------------
@@ -353,18 +376,37 @@ def milestone_add(*, actor, project, name, planned_date, seq=None):
     return milestone
 
 
+def may_replan(actor, project):
+    """Whether the actor approves plan adjustments of ``project``'s milestones (the project office)."""
+    return may_act_on(actor, "project.replan", project)
+
+
 @transaction.atomic
 def milestone_update(*, actor, milestone, planned_date=None, actual_date=None, note=None, reason=""):
-    """Re-plan (the baseline stays) and/or record completion of a milestone."""
+    """Record completion of a milestone and/or ask to move its plan date.
+
+    A plan change is a :class:`MilestoneReplan` request with a reason: approved at once when the actor holds
+    ``project.replan`` (the project office), else left pending for it (a township proposes). The baseline
+    never moves, so neither does the flag. Completed milestones cannot be re-planned.
+    Returns the milestone (its plan unchanged while a request is pending).
+    """
     _require(actor, "project.edit", milestone.project)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     changes = {}
     today = timezone.localdate()
+    replan = None
     if planned_date and planned_date != milestone.planned_date:
+        if milestone.actual_date is not None or actual_date:
+            raise ValidationError({"planned_date": "已完成的节点不能调整计划。"})
         if not reason.strip():
             raise ValidationError({"reason": "调整节点计划须说明原因。"})
-        changes["planned_date"] = [milestone.planned_date, planned_date]
-        milestone.planned_date = planned_date
-        milestone.replan_count += 1
+        if milestone.replans.filter(status=ReplanStatus.PENDING).exists():
+            raise ValidationError({"planned_date": "该节点已有待审批的计划调整，请等待项目办审批。"})
+        replan = MilestoneReplan.objects.create(
+            milestone=milestone, from_date=milestone.planned_date, proposed_date=planned_date, reason=reason.strip(),
+            proposed_by=actor.person, proposed_at=timezone.now())
+        audit_record(actor, "milestone.replan_propose", replan,
+                     changes={"planned_date": [milestone.planned_date, planned_date]}, detail=reason)
     if actual_date is not None and actual_date != milestone.actual_date:
         if actual_date > today:
             raise ValidationError({"actual_date": "完成日期不能晚于今天。"})
@@ -374,8 +416,43 @@ def milestone_update(*, actor, milestone, planned_date=None, actual_date=None, n
         milestone.note = note
     milestone.full_clean()
     milestone.save()
-    audit_record(actor, "milestone.update", milestone, changes=changes, detail=reason)
+    if changes or note is not None:
+        audit_record(actor, "milestone.update", milestone, changes=changes, detail=reason)
+    if replan is not None and may_replan(actor, milestone.project):
+        milestone = _replan_decide(actor, replan, milestone, approve=True, comment="")
     return milestone
+
+
+def _replan_decide(actor, replan, milestone, *, approve, comment):
+    replan.status = ReplanStatus.APPROVED if approve else ReplanStatus.REJECTED
+    replan.decided_by = actor.person
+    replan.decided_at = timezone.now()
+    replan.decision_comment = comment.strip()
+    replan.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    if approve:
+        milestone.planned_date = replan.proposed_date
+        milestone.replan_count += 1
+        milestone.save(update_fields=["planned_date", "replan_count"])
+    audit_record(actor, "milestone.replan_approve" if approve else "milestone.replan_reject", replan,
+                 changes={"planned_date": [replan.from_date, replan.proposed_date]} if approve else {},
+                 detail=comment or replan.reason)
+    return milestone
+
+
+@transaction.atomic
+def milestone_replan_decide(*, actor, replan, approve, comment=""):
+    """The project office approves (the plan date moves) or rejects (须写意见) a pending plan adjustment."""
+    replan = MilestoneReplan.objects.select_for_update().select_related("milestone__project").get(pk=replan.pk)
+    _require(actor, "project.replan", replan.milestone.project, "您无权审批节点计划调整。")
+    if replan.status != ReplanStatus.PENDING:
+        raise ValidationError("该计划调整已审批。")
+    milestone = Milestone.objects.select_for_update().get(pk=replan.milestone_id)
+    if approve and milestone.actual_date is not None:
+        raise ValidationError("节点已完成，不能再调整计划。")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "驳回须填写意见。"})
+    _replan_decide(actor, replan, milestone, approve=approve, comment=comment)
+    return replan
 
 
 # --- Progress reports -------------------------------------------------------------------------
@@ -388,6 +465,35 @@ def report_deadline(period, rules):
 def first_report_period(project, rules):
     """The project's first reporting period (起报期间): earlier periods are 补录, never late or missing."""
     return period_containing(rules.report_frequency, project.reporting_from)
+
+
+def earliest_report_period(project, rules):
+    """The first period a report may be filed for: the one the project started in (开工), or — for a project
+    without a start date — its first reporting period. Periods before ``first_report_period`` are 补录."""
+    if project.actual_start:
+        return period_containing(rules.report_frequency, project.actual_start)
+    return first_report_period(project, rules)
+
+
+def open_report_period(rules, today=None):
+    """The period whose fill-in window is open today: the last one ended while its window runs, else the
+    current one."""
+    today = today or timezone.localdate()
+    current = period_containing(rules.report_frequency, today)
+    previous = current.previous()
+    return previous if today <= report_deadline(previous, rules) else current
+
+
+def fileable_periods(project, rules, today=None):
+    """Periods the form offers, newest first: from ``earliest_report_period`` to the current period, without
+    the ones already accepted (审核通过的期间不能再改)."""
+    from zoneops.core.periods import periods_between
+
+    today = today or timezone.localdate()
+    first = earliest_report_period(project, rules)
+    accepted = set(project.reports.filter(status=ReportStatus.ACCEPTED).values_list("period_key", flat=True))
+    periods = [p for p in periods_between(rules.report_frequency, first.start, today) if p.key not in accepted]
+    return periods[::-1]
 
 
 def progress_report_submit(*, actor, project, photos=(), **fields):
@@ -417,6 +523,8 @@ def _progress_report_save(*, actor, project, period_key, invested, progress_text
         raise ValidationError({"period_key": "不能填报未来期间。"})
     if project.stage not in FILING_STAGES:
         raise ValidationError({"period_key": f"“{project.get_stage_display()}”阶段的项目不需要填报进度。"})
+    if period.start < earliest_report_period(project, rules).start:
+        raise ValidationError({"period_key": "该期间早于项目开工（或起报期间），不能填报。"})
     if invested is None or invested < 0:
         raise ValidationError({"invested": "本期完成投资不能为负数。"})
     now = timezone.now()
@@ -437,6 +545,11 @@ def _progress_report_save(*, actor, project, period_key, invested, progress_text
         if expected_version is None:  # a new filing met one filed meanwhile: never overwrite it
             raise ConflictError("该期进度已有填报（可能刚由他人提交）；请在项目页该期的“修改”中更改，不要重复填报。",
                                 current_version=report.version)
+        ProgressReportRevision.objects.create(
+            report=report, version=report.version, invested=report.invested, progress_text=report.progress_text,
+            percent=report.percent, workers=report.workers, status=report.status, submitted_at=report.submitted_at,
+            submitted_by=report.submitted_by, review_comment=report.review_comment, replaced_at=now,
+            replaced_by=actor.person)
         for name, value in fields.items():
             setattr(report, name, value)
         report.save_versioned(expected_version=expected_version, fields=list(fields))
@@ -468,6 +581,32 @@ def progress_report_review(*, actor, report, accept, comment=""):
     report.save_versioned(expected_version=UNCHECKED, fields=["status", "reviewed_by", "review_comment"])
     audit_record(actor, "report.accept" if accept else "report.return", report, detail=comment)
     return report
+
+
+@transaction.atomic
+def progress_report_review_batch(*, actor, reports, accept, comment=""):
+    """Accept or return many reports at once (批量审核): every row is checked first, then all are written in
+    one transaction, one audit row each. One bad row (not submitted, outside the actor's scope) writes none."""
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": "退回须填写意见。"})
+    ids = [report.pk for report in reports]
+    if not ids:
+        raise ValidationError("请选择要审核的填报。")
+    rows = list(ProgressReport.objects.select_for_update().filter(pk__in=ids).select_related("project"))
+    denied = [report for report in rows if not may_act_on(actor, "project.review", report.project)]
+    if denied:
+        raise PermissionDenied(f"您无权审核“{denied[0].project.name}”的进度。")
+    problems = []
+    for report in rows:
+        if report.status != ReportStatus.SUBMITTED:
+            problems.append(f"{report.project.name} {report.period_key}：{report.get_status_display()}，不能审核")
+    if len(rows) != len(set(ids)):
+        problems.append("部分填报不存在或已删除")
+    if problems:
+        raise ValidationError(problems)
+    for report in rows:
+        progress_report_review(actor=actor, report=report, accept=accept, comment=comment)
+    return rows
 
 
 # --- Statistics inclusion, approvals and rules ----------------------------------------------

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from zoneops.projects.forms import (
     MilestoneAddForm,
     MilestoneUpdateForm,
     ProjectForm,
+    ReplanDecisionForm,
     StageForm,
     StatsForm,
     TemplateForm,
@@ -31,7 +31,9 @@ from zoneops.projects.forms import (
 from zoneops.projects.models import (
     ApprovalItem,
     Milestone,
+    MilestoneReplan,
     ProjectRules,
+    ReplanStatus,
 )
 from zoneops.projects.stages import stage_history
 
@@ -126,7 +128,7 @@ def project_edit(request, pk):
 
 
 @login_required
-def project_detail(request, pk):
+def project_detail(request, pk, stage_form=None, status=200):
     project = get_or_404(selectors.project_get, user=request.user, pk=pk)
     rules = selectors.rules_for(project)
     today = timezone.localdate()
@@ -138,45 +140,55 @@ def project_detail(request, pk):
     for milestone in milestones:
         milestone.flag = milestone_flag(milestone, today)
     user = request.user
+    stage_form = stage_form or StageForm(initial={"effective_on": today}, project=project)
+    reports = selectors.cumulative_for(project)
+    revisions = selectors.report_revisions(project)
+    for report in reports:
+        report.history = revisions.get(report.pk, [])
     return render(request, "projects/detail.html", {
         "title": project.name, "project": project, "rules": rules, "milestones": milestones,
-        "reports": selectors.cumulative_for(project), "missing": selectors.missing_reports(project, rules, today),
+        "reports": reports, "missing": selectors.missing_reports(project, rules, today),
+        "replans": selectors.milestone_replans(project),
         "stage_changes": stage_history(project, limit=20),
         "approvals": approvals, "spans": spans, "stats": getattr(project, "stats", None),
-        "co_units": project.co_units.all(), "stage_form": bootstrap(StageForm(initial={"effective_on": today})),
+        "co_units": project.co_units.all(), "stage_form": bootstrap(stage_form),
         "can_edit": may_act_on(Actor(person=user), "project.edit", project),
         "can_stage": may_act_on(Actor(person=user), "project.stage", project),
         "can_report": may_act_on(Actor(person=user), "project.report", project),
         "can_review": may_act_on(Actor(person=user), "project.review", project),
+        "can_replan": may_act_on(Actor(person=user), "project.replan", project),
         "can_approve": may_act_on(Actor(person=user), "project.approval", project),
-    })
+    }, status=status)
 
 
 @require_POST
 @login_required
 def project_stage(request, pk):
+    """Change the stage; on an error the project page comes back with the form as filled in and the error
+    beside its field (never a redirect that loses the choice)."""
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.stage")
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, project=project)
     if form.is_valid():
-        try:
-            services.project_change_stage(actor=Actor.from_request(request), project=project,
-                                          to_stage=form.cleaned_data["to_stage"], reason=form.cleaned_data["reason"],
-                                          effective_on=form.cleaned_data["effective_on"])
-            messages.success(request, f"阶段已变更为“{Stage(form.cleaned_data['to_stage']).label}”。")
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-    else:
-        messages.error(request, "阶段变更信息不完整。")
-    return redirect(project)
+        data = form.cleaned_data
+        done = run_on_form(form, lambda: services.project_change_stage(
+            actor=Actor.from_request(request), project=project, to_stage=data["to_stage"], reason=data["reason"],
+            effective_on=data["effective_on"]))
+        if done:
+            messages.success(request, f"阶段已变更为“{Stage(data['to_stage']).label}”。")
+            return redirect(project)
+    return project_detail(request, pk, stage_form=form, status=400)
 
 
 @login_required
 def milestones(request, pk):
+    """The milestone plan: completion dates, plan adjustments (a request the project office approves) and,
+    for the project office, the pending requests. A refused row comes back as filled in, errors beside it."""
     project = get_or_404(selectors.project_get, user=request.user, pk=pk, action="project.edit")
     actor = Actor.from_request(request)
     template_form = bootstrap(TemplateForm(request.POST if "apply_template" in request.POST else None))
     add_form = bootstrap(MilestoneAddForm(request.POST if "add" in request.POST else None))
     update_form = MilestoneUpdateForm(request.POST if "update" in request.POST else None)
+    decide_form = ReplanDecisionForm(request.POST if "decide" in request.POST else None)
     done = None
     if "apply_template" in request.POST and template_form.is_valid():
         done = run_on_form(template_form, lambda: services.milestones_from_template(
@@ -191,15 +203,27 @@ def milestones(request, pk):
             done = run_on_form(update_form, lambda: services.milestone_update(
                 actor=actor, milestone=milestone, planned_date=data["planned_date"],
                 actual_date=data["actual_date"], reason=data["reason"]))
-        for error in update_form.non_field_errors():
-            messages.error(request, error)
+    elif "decide" in request.POST and decide_form.is_valid():
+        data = decide_form.cleaned_data
+        replan = MilestoneReplan.objects.filter(milestone__project=project, pk=data["replan"]).first()
+        if replan:
+            done = run_on_form(decide_form, lambda: services.milestone_replan_decide(
+                actor=actor, replan=replan, approve=data["decision"] == "approve", comment=data["comment"]))
     if done:
-        messages.success(request, "节点已保存。")
+        pending = MilestoneReplan.objects.filter(milestone__project=project, status=ReplanStatus.PENDING).exists()
+        messages.success(request, "节点已保存。" + ("计划调整已提交，待项目办审批。" if pending else ""))
         return redirect("projects:milestones", pk=pk)
     rows = list(Milestone.objects.filter(project=project).order_by("seq"))
+    failed = update_form.data.get("milestone") if update_form.is_bound else None
+    pending = {replan.milestone_id: replan for replan in MilestoneReplan.objects.filter(
+        milestone__project=project, status=ReplanStatus.PENDING).select_related("proposed_by")}
+    for row in rows:
+        row.form = update_form if failed == str(row.pk) else None
+        row.pending = pending.get(row.pk)
     return render(request, "projects/milestones.html", {
         "title": f"节点计划：{project.name}", "project": project, "milestones": rows,
-        "template_form": template_form, "add_form": add_form})
+        "template_form": template_form, "add_form": add_form, "decide_form": decide_form,
+        "can_replan": services.may_replan(actor, project)}, status=400 if request.method == "POST" else 200)
 
 
 @login_required

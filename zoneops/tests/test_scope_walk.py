@@ -71,7 +71,7 @@ REVEALS = {
     "unit": {"unit.view", "unit.manage", "person.manage", "grant.manage", "project.edit"},
     "person": {"person.view", "person.manage", "grant.manage", "account.unlock"},
     "project": {"project.view", "project.edit", "project.stage", "project.report", "project.review",
-                "project.approval", "project.rules"},
+                "project.approval", "project.rules", "project.replan"},
 }
 
 
@@ -209,10 +209,17 @@ def _side(side, today, people):
     services.project_change_stage(actor=SYSTEM, project=project, to_stage=Stage.STARTED,
                                   reason=f"哨兵{side}变更", effective_on=today - timedelta(days=150))
     project.refresh_from_db()
-    services.milestone_add(actor=SYSTEM, project=project, name=f"哨兵{side}节点", planned_date=today)
+    milestone = services.milestone_add(actor=SYSTEM, project=project, name=f"哨兵{side}节点", planned_date=today)
+    # A township's plan adjustment stays a pending request (MilestoneReplan) for the project office.
+    services.milestone_update(actor=Actor(person=person), milestone=milestone, planned_date=today + timedelta(30),
+                              reason=f"哨兵{side}调整")
     period = period_containing(ProjectRules.current().report_frequency, today).previous()
+    report = services.progress_report_submit(actor=SYSTEM, project=project, period_key=period.key, invested=1_000_000,
+                                             progress_text=f"哨兵{side}旧版", percent=10)
+    # Re-filed: the first version is kept as a ProgressReportRevision.
     services.progress_report_submit(actor=SYSTEM, project=project, period_key=period.key, invested=1_000_000,
-                                    progress_text=f"哨兵{side}进度", percent=10, photos=[_photo(f"ZO-PHOTO-{side}")])
+                                    progress_text=f"哨兵{side}进度", percent=10, photos=[_photo(f"ZO-PHOTO-{side}")],
+                                    expected_version=report.version)
     services.stats_inclusion_save(actor=SYSTEM, project=project, planned_year=today.year, planned_quarter=4,
                                   status="planned", documents={}, note=f"哨兵{side}纳统")
     services.approval_save(actor=SYSTEM, project=project, name=f"哨兵{side}审批", stage=ApprovalStage.LAND_PLANNING,
@@ -228,7 +235,7 @@ def _side(side, today, people):
     owners = ("demo-town-a",) if side == "B" else ()
     sentinels += [Sentinel(side, person.name, "person", code), Sentinel(side, person.username, "person", code)]
     sentinels += [Sentinel(side, f"哨兵{side}{what}", "project", code)
-                  for what in ("项目", "企业", "节点", "进度", "审批", "纳统")]
+                  for what in ("项目", "企业", "节点", "进度", "审批", "纳统", "旧版", "调整")]
     sentinels += [Sentinel(side, f"ZO-PHOTO-{side}", "project", code),
                   Sentinel(side, f"哨兵{side}候选", "project", code, owners)]
     return sentinels
