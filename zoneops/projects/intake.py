@@ -13,6 +13,7 @@ only, and a stage only for an importer who may change stages; a column in the ro
 An existing project's stage is never changed by an import (the stage form does that).
 """
 
+import sys
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -44,9 +45,10 @@ CATALOGUE = register(Catalogue(
     kind="projects", label="项目库", permission="project.edit", key_fields=("name",),
     fields=(
         Field("name", "项目名称", synonyms=("名称", "项目", "项目全称", "项目名"), required=True),
-        Field("code", "项目代码", synonyms=("统一项目代码", "项目统一代码", "备案代码", "项目编码", "备案编号", "审批代码")),
-        Field("enterprise", "项目业主", synonyms=("建设单位", "业主单位", "项目单位", "实施单位", "项目建设单位", "企业名称",
-                                             "投资主体", "项目法人"), required=True),
+        Field("code", "项目代码", synonyms=("统一项目代码", "项目统一代码", "备案代码", "项目编码", "备案编号",
+                                                 "审批代码")),
+        Field("enterprise", "项目业主", synonyms=("建设单位", "业主单位", "项目单位", "实施单位", "项目建设单位",
+                                             "企业名称", "投资主体", "项目法人"), required=True),
         Field("responsible_unit", "责任单位", UNIT, synonyms=("属地单位", "所属园区", "牵头单位", "责任部门", "属地",
                                                           "所在园区", "所属单位", "责任主体"), required=True),
         Field("industry", "国民经济行业", synonyms=("行业代码", "国民经济行业代码", "行业分类")),
@@ -64,7 +66,8 @@ CATALOGUE = register(Catalogue(
                                                           "完工时间", "计划完工时间")),
         Field("location", "建设地点", synonyms=("项目地点", "建设地址", "项目选址")),
         Field("content", "建设内容", synonyms=("建设内容及规模", "建设规模及内容", "主要建设内容", "建设规模")),
-        Field("leader", "包联领导", PERSON, synonyms=("包抓领导", "联系领导", "包联县级领导", "分管领导", "包抓县级领导")),
+        Field("leader", "包联领导", PERSON, synonyms=("包抓领导", "联系领导", "包联县级领导", "分管领导",
+                                                      "包抓县级领导")),
         Field("commissioner", "项目专员", PERSON, synonyms=("帮办专员", "服务专员", "项目联络员", "包联专员")),
     ),
     section_hints=(
@@ -134,7 +137,8 @@ class Plan:
     unresolved: list
     totals: list  # (label, 合计 in 元, sum in 元)
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # existing projects matched and written
+    changed: int = 0  # of which something changed
     problems: list = field(default_factory=list)  # whole-sheet problems
 
     @property
@@ -282,13 +286,16 @@ class _People:
 
 
 def _person_index(actor, rows):
-    texts = {row.values[key] for row in rows for key in ("leader", "commissioner") if isinstance(row.values.get(key), str)}
+    texts = {row.values[key] for row in rows for key in ("leader", "commissioner")
+             if isinstance(row.values.get(key), str)}
     if not texts:
         return _People({}, [])
     filters = Q()
     for text in texts:
         surname, title = normalize.split_person(text)
-        filters |= Q(name=text) | Q(username=text) | (Q(name__startswith=surname, title__endswith=title) if title else Q())
+        filters |= Q(name=text) | Q(username=text)
+        if title:
+            filters |= Q(name__startswith=surname, title__endswith=title)
     queryset = Person.objects.filter(is_active=True).filter(filters)
     if not actor.is_system:
         queryset = queryset.restrict(actor.person, "person.view") | queryset.filter(pk=actor.person.pk)
@@ -339,7 +346,8 @@ def _check(result, actor, versions, write):
     if write and not any(row.issues for row in rows):
         # ProjectRowsInvalid undoes the caller's transaction; commit() checks again to show why.
         result.created = len(services.project_import(actor=actor, rows=new)) if new else 0
-        result.updated = len(services.project_import_update(actor=actor, changes=changes)) if changes else 0
+        result.changed = len(services.project_import_update(actor=actor, changes=changes)) if changes else 0
+        result.updated = len(changes)
         return
     projects, _moves, errors = services.project_import_check(actor=actor, rows=new)
     for row, project in zip(new_rows, projects, strict=True):
@@ -373,3 +381,6 @@ def commit(analysis, *, actor, decisions=None, excluded=(), versions=None):
         result = plan(analysis, **arguments)
         result.problems.append("导入时发现项目代码已被他人占用，未写入任何数据，请重新预检。")
         return result
+
+
+CATALOGUE.importer = sys.modules[__name__]

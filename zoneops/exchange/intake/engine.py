@@ -9,10 +9,10 @@ rows under the header into records and skipped rows (空行, 分组行, 合计�
 reads the mapped cells of each record with the field's parser. Nothing here touches the database.
 """
 
+import dataclasses
 import hashlib
 import io
 import re
-import dataclasses
 from dataclasses import dataclass
 
 from openpyxl import load_workbook
@@ -32,8 +32,10 @@ HEADER_SEARCH_ROWS = 15
 SAMPLE_ROWS = 3
 UNMAPPABLE = ("无法识别表头：前{}行中找不到与“{}”字段对应的列（至少需要{}）。"
               "请确认第一个工作表是台账，表头在数据上方，或选择已保存的导入模板。")
+UNCALCULATED = "是公式但没有计算结果：请在 Excel 或 WPS 中打开并保存后再导入，或“选择性粘贴 → 数值”"
 NOT_XLSX = "仅支持 .xlsx 格式。.xls（Excel 97-2003）和 .et（WPS）文件请先在 Excel 或 WPS 中“另存为” .xlsx 后再上传。"
-_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部类])")
+_NUMERAL = "[一二三四五六七八九十]+"
+_SECTION = re.compile(rf"^(?:{_NUMERAL}[、.．]|[（(]{_NUMERAL}[）)]|第{_NUMERAL}[部类])")
 _TOTAL = re.compile(r"^(?:合计|总计|小计|共计|总合计)|(?:合计|小计|总计)$")
 _NOTE = re.compile(r"^(?:注|备注|说明|附注|填报人|填表人|制表|审核|联系人|填报单位|数据来源)[:：\s]?")
 
@@ -103,7 +105,7 @@ class Analysis:
 def header_signature(labels):
     """A sheet's headers, figures blurred, as a short hash: next month's sheet has the same one."""
     joined = "|".join(signature_label(label) for label in labels if label)
-    return hashlib.sha1(joined.encode()).hexdigest()[:16]
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -314,8 +316,7 @@ def read_records(analysis, catalogue, parsers):
                 continue
             value = record.cells[column.index]
             if column.index in record.formulas:
-                record.errors[spec.key] = (f"“{spec.label}”是公式但没有计算结果：请在 Excel 或 WPS 中打开并保存后再导入，"
-                                           "或“选择性粘贴 → 数值”")
+                record.errors[spec.key] = f"“{spec.label}”{UNCALCULATED}"
                 continue
             if normalize.is_empty(value):
                 continue

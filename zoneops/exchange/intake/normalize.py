@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MONEY_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 _UNIT_IN_TEXT = re.compile(r"(亿元|万元|亿|万|元)")
+_TITLES = "主任|书记|区长|县长|市长|局长|部长|主席|镇长|园长|总经理|经理|处长|科长"
 _EMPTY = {"", "-", "—", "——", "/", "／", "无", "暂无", "—-"}
 _DAY_OF_PART = {"上旬": 1, "中旬": 11, "下旬": 21, "初": 1, "中": 15, "底": 28, "末": 28}
 
@@ -52,7 +53,7 @@ def detect_money_unit(*texts):
 
 def parse_money(value, unit="万元"):
     """A cell in ``unit`` (or in the unit written in it) → integer 元."""
-    if isinstance(value, bool) or isinstance(value, date):
+    if isinstance(value, bool | date):
         raise ValueError(f"应为金额，实为“{text(value)}”")
     factor = MONEY_UNITS[unit]
     if isinstance(value, int | float):
@@ -141,7 +142,7 @@ def abbreviation_of(short, full):
 def split_person(value):
     """“张副主任” → ("张", "副主任"); “张三” → ("张三", ""). A title is recognised by its ending."""
     raw = text(value)
-    found = re.fullmatch(r"(.{1,2}?)((?:常务)?(?:副)?(?:主任|书记|区长|县长|市长|局长|部长|主席|镇长|园长|总经理|经理|处长|科长))", raw)
+    found = re.fullmatch(rf"(.{{1,2}}?)((?:常务)?副?(?:{_TITLES}))", raw)
     if found:
         return found.group(1), found.group(2)
     return raw, ""

@@ -6,7 +6,8 @@ from django.db.models import Q
 
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied
-from zoneops.exchange.intake.catalogue import catalogue
+from zoneops.exchange.intake import engine
+from zoneops.exchange.intake.catalogue import catalogue, signature_label
 from zoneops.exchange.intake.engine import header_signature
 from zoneops.exchange.intake.normalize import MONEY_UNITS
 from zoneops.exchange.models import IntakeTemplate, UnitAlias
@@ -72,8 +73,6 @@ def templates_for(actor, kind):
 def template_matching(actor, kind, labels):
     """The template whose mapped headers are all in ``labels`` (figures blurred), the actor's own unit's
     first, then the newest; None when none fits."""
-    from zoneops.exchange.intake.catalogue import signature_label
-
     present = {signature_label(label) for label in labels if label}
     own = actor.person.unit_id if actor.person is not None else None
     candidates = sorted(templates_for(actor, kind), key=lambda t: (t.unit_id != own, -t.updated_at.timestamp()))
@@ -85,8 +84,6 @@ def template_matching(actor, kind, labels):
 
 def apply_template(template, labels):
     """{column index: field key} of ``template`` on a sheet with ``labels``."""
-    from zoneops.exchange.intake.catalogue import signature_label
-
     wanted = {signature_label(label): key for label, key in template.columns.items()}
     return {index: wanted[signature_label(label)] for index, label in enumerate(labels)
             if label and signature_label(label) in wanted}
@@ -111,3 +108,52 @@ def _units_in_scope(actor, permission):
     from zoneops.org.models import Unit
 
     return Unit.objects.restrict(actor.person, permission)
+
+
+# --- The flow: read, map, confirm ---------------------------------------------------------------
+
+def prepare(file, *, kind, actor, filename="", template=None, mapping=None, money_unit=None):
+    """Read a sheet and map it: ``mapping`` ({column index: field}) as chosen, else ``template``'s, else
+    the template of the actor's units whose headers the sheet has, else the engine's proposal. The money
+    unit: as chosen, else as the sheet states it, else the template's, else 万元.
+    Returns (analysis, the template used or None); raises engine.SheetError."""
+    spec = catalogue(kind)
+    rows, merged = engine.read_sheet(file, name=filename)
+    analysis = engine.analyse(rows, merged, spec, money_unit=money_unit)
+    used = None
+    if mapping is None:
+        used = template or template_matching(actor, kind, analysis.labels)
+        if used is not None:
+            mapping = apply_template(used, analysis.labels)
+            if money_unit is None and not analysis.money_unit_found:
+                money_unit = used.money_unit
+    if mapping is not None or money_unit is not None:
+        analysis = engine.analyse(rows, merged, spec, mapping=mapping if mapping is not None else analysis.mapping(),
+                                  money_unit=money_unit or analysis.money_unit)
+    return analysis, used
+
+
+def confirm(analysis, *, kind, actor, decisions=None, excluded=(), versions=None, template_name=""):
+    """Import the mapped sheet through the table's importer; when it is written, remember the unit
+    aliases the user chose and save the mapping as ``template_name`` (all in one transaction).
+    Returns the importer's plan (``ok`` False: nothing written)."""
+    spec = catalogue(kind)
+    decisions = decisions or {}
+    with transaction.atomic():
+        result = spec.importer.commit(analysis, actor=actor, decisions=decisions, excluded=excluded,
+                                      versions=versions)
+        if not (result.created or result.updated):
+            return result
+        owner = actor.person.unit if actor.person is not None else None
+        if owner is not None:
+            units = _units_in_scope(actor, spec.permission).filter(
+                pk__in=[pk for key, pk in decisions.items() if key.startswith("unit:") and pk])
+            by_pk = {str(unit.pk): unit for unit in units}
+            for key, pk in decisions.items():
+                if key.startswith("unit:") and str(pk) in by_pk:
+                    alias_save(actor=actor, alias=key.removeprefix("unit:"), target=by_pk[str(pk)],
+                               permission=spec.permission)
+            if template_name:
+                template_save(actor=actor, kind=kind, name=template_name, labels=analysis.labels,
+                              mapping=analysis.mapping(), money_unit=analysis.money_unit)
+    return result

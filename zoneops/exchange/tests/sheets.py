@@ -14,16 +14,19 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
-HEADERS = ("序号", "项目名称", "建设单位", "属地单位", "建设内容及规模", "总投资", "2026年", None, None, "开工时间", "包抓领导")
+HEADERS = ("序号", "项目名称", "建设单位", "属地单位", "建设内容及规模", "总投资", "2026年", None, None, "开工时间",
+           "包抓领导")
 SUBHEADERS = ("计划投资", "1-{month}月完成投资", "形象进度")
 
 ROWS = (
     ("section", "一、续建项目（2个）"),
-    ("project", "渭南智能装备产业园", "陕西某装备有限公司", "甲镇", "厂房12万平方米", 12000, 3000, 2500, "主体施工", "2025.3",
-     "张副主任"),
-    ("project", "高新园新材料项目", "某新材料公司", "高新园", "生产线4条", "1,500", "800", 600, "设备安装", "2025年6月", "李四"),
+    ("project", "渭南智能装备产业园", "陕西某装备有限公司", "甲镇", "厂房12万平方米", 12000, 3000, 2500, "主体施工",
+     "2025.3", "张副主任"),
+    ("project", "高新园新材料项目", "某新材料公司", "高新园", "生产线4条", "1,500", "800", 600, "设备安装",
+     "2025年6月", "李四"),
     ("section", "二、新开工项目（1个）"),
-    ("project", "冷链物流中心", "某物流公司", "甲镇", "冷库3万吨", 5000.5, 2000, 100, "场平", datetime(2026, 3, 15), ""),
+    ("project", "冷链物流中心", "某物流公司", "甲镇", "冷库3万吨", 5000.5, 2000, 100, "场平",
+     datetime(2026, 3, 15), ""),
 )
 
 
@@ -58,6 +61,8 @@ def zone_sheet(*, unit="万元", month=10, rows=ROWS, scale=1, cached=True, titl
         for index in (4, 5, 6):  # 总投资, 计划投资, 完成投资
             if isinstance(values[index], int | float) and scale != 1:
                 values[index] = values[index] / scale
+            elif isinstance(values[index], str) and scale != 1 and not values[index].startswith("="):  # “1,500”
+                values[index] = f"{float(values[index].replace(',', '')) / scale:,}"
         sheet.append([number, *values] + ([None] if extra_column else []))
     last = sheet.max_row
     total_row = last + 1
@@ -75,8 +80,8 @@ def zone_sheet(*, unit="万元", month=10, rows=ROWS, scale=1, cached=True, titl
             total = 0
             for row in rows:
                 if row[0] == "project":
-                    value = row[1:][index]
-                    total += float(str(value).replace(",", "")) / scale
+                    value = str(row[1:][index])
+                    total += 0 if value.startswith("=") else float(value.replace(",", "")) / scale
             totals[f"{letter}{total_row}"] = total
         data = with_cached_values(data, totals)
     return data
