@@ -7,7 +7,7 @@ name, login or “张副主任”: surname and title), matches each row to an ex
 项目名称 + 责任单位) and writes through the same services as the form: ``services.project_import``
 for new projects, ``services.project_import_update`` for existing ones, in one transaction.
 
-Section headings set (documented in docs/intake.md): “续建” → 阶段 开工 (construction has begun; 纳统
+Section headings set: “续建” → 阶段 开工 (construction has begun; 纳统
 is not assumed), “新开工/新建” → 建设性质 新建, “前期” → 阶段 前期, “储备” → 阶段 储备 — for new projects
 only, and a stage only for an importer who may change stages; a column in the row wins over the heading.
 An existing project's stage is never changed by an import (the stage form does that).
