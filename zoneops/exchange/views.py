@@ -24,7 +24,7 @@ from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap
 from zoneops.exchange.intake import services as intake
 from zoneops.exchange.intake.catalogue import MODULES, catalogue
-from zoneops.exchange.intake.engine import SheetError
+from zoneops.exchange.intake.engine import NOT_XLSX, SheetError
 from zoneops.exchange.intake.normalize import MONEY_UNITS
 from zoneops.exchange.xlsx import MAX_FILE_BYTES
 from zoneops.org.models import Unit
@@ -45,13 +45,12 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, templates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [("", "自动")] + [(str(t.pk), f"{t.name}（{t.unit.name}）") for t in templates]
+        self.fields["template"].choices = [("", "自动")] + [
+            (str(t.pk), f"{t.name}（{t.unit.name}）") for t in templates]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
-            from zoneops.exchange.intake.engine import NOT_XLSX
-
             raise ValidationError(NOT_XLSX)
         if upload.size > MAX_FILE_BYTES:
             raise ValidationError(f"文件超过{MAX_FILE_BYTES // 1024 // 1024}MB，请拆分后分批导入。")
