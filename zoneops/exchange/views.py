@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from zoneops.audit.context import Actor
@@ -87,7 +88,7 @@ def upload(request, kind):
                 "mapping": {str(k): v for k, v in analysis.mapping().items()}, "money_unit": analysis.money_unit,
                 "template": used.pk if used else None, "template_name": used.name if used else "",
                 "decisions": {}, "excluded": [], "versions": {}}
-            return redirect("intake:review", kind=kind)
+            return redirect(f"intake:{kind}-review")
     return render(request, "exchange/intake_upload.html", {"title": f"{spec.label}导入（自有台账）", "form": form,
                                                             "spec": spec, "templates": templates})
 
@@ -99,7 +100,7 @@ def review(request, kind):
     kept = request.session.get(SESSION_KEY) or {}
     if kept.get("kind") != kind or not _TOKEN.match(kept.get("token", "")) or not _upload_path(kept["token"]).exists():
         messages.error(request, "上传的文件已失效，请重新上传。")
-        return redirect("intake:upload", kind=kind)
+        return redirect(f"intake:{kind}")
     actor = Actor.from_request(request)
     if request.method == "POST":
         _read_choices(request.POST, kept, spec)
@@ -111,7 +112,7 @@ def review(request, kind):
     except SheetError as error:
         _discard_upload(request)
         messages.error(request, str(error))
-        return redirect("intake:upload", kind=kind)
+        return redirect(f"intake:{kind}")
     excluded = set(kept["excluded"])
     if request.method == "POST" and "confirm" in request.POST:
         result = intake.confirm(analysis, kind=kind, actor=actor, decisions=kept["decisions"], excluded=excluded,
@@ -124,7 +125,7 @@ def review(request, kind):
             return redirect("projects:list")
         messages.error(request, "未导入：仍有问题需要处理，未写入任何数据。")
     elif request.method == "POST":
-        return redirect("intake:review", kind=kind)
+        return redirect(f"intake:{kind}-review")
     else:
         result = spec.importer.plan(analysis, actor=actor, decisions=kept["decisions"], excluded=excluded)
     kept["versions"] = result.versions()
@@ -135,7 +136,7 @@ def review(request, kind):
         "filename": kept["name"], "money_units": list(MONEY_UNITS), "field_choices": spec.choices(),
         "unresolved": _unresolved_choices(result, actor, spec), "excluded": excluded,
         "template_name": kept.get("template_name") or f"{kept['name'].rsplit('.', 1)[0][:80]}",
-        "rows": result.rows[:PREVIEW_ROWS], "empty": EMPTY,
+        "rows": result.rows[:PREVIEW_ROWS], "empty": EMPTY, "upload_url": reverse(f"intake:{kind}"),
     })
 
 

@@ -25,13 +25,13 @@ def office(tree, client):
 
 
 def _upload(client, data, name="进度表.xlsx"):
-    return client.post(reverse("intake:upload", args=["projects"]),
+    return client.post(reverse("intake:projects"),
                        {"file": SimpleUploadedFile(name, data), "template": ""})
 
 
 def test_upload_review_adjust_and_confirm(client, office):
     response = _upload(client, zone_sheet())
-    assert response.status_code == 302 and response["Location"] == reverse("intake:review", args=["projects"])
+    assert response.status_code == 302 and response["Location"] == reverse("intake:projects-review")
     page = client.get(response["Location"]).content.decode()
     assert "2026年/计划投资" in page and "高新园" in page and "跳过：合计行" in page and "分组行" in page
     assert "渭南智能装备产业园" in page and "预检通过" not in page
@@ -40,13 +40,13 @@ def test_upload_review_adjust_and_confirm(client, office):
     from zoneops.org.models import Unit
 
     park_pk = Unit.objects.get(name=park).pk
-    client.post(reverse("intake:review", args=["projects"]), {
+    client.post(reverse("intake:projects-review"), {
         "col-1": "name", "col-2": "enterprise", "col-3": "responsible_unit", "col-4": "", "col-5": "total_investment",
         "col-6": "year_plan_investment", "col-9": "planned_start", "col-10": "leader", "money_unit": "万元",
         "resolve-0": str(park_pk), "rows-shown": "1", "template_name": "发改局月报", "refresh": "1"})
-    page = client.get(reverse("intake:review", args=["projects"])).content.decode()
+    page = client.get(reverse("intake:projects-review")).content.decode()
     assert "预检通过" in page and "将新建 3 个" in page
-    response = client.post(reverse("intake:review", args=["projects"]), {
+    response = client.post(reverse("intake:projects-review"), {
         "col-1": "name", "col-2": "enterprise", "col-3": "responsible_unit", "col-4": "", "col-5": "total_investment",
         "col-6": "year_plan_investment", "col-9": "planned_start", "col-10": "leader", "money_unit": "万元",
         "rows-shown": "1", "template_name": "发改局月报", "confirm": "1"})
@@ -58,9 +58,9 @@ def test_upload_review_adjust_and_confirm(client, office):
     rows = list(ROWS)
     rows[1] = rows[1][:5] + (13000,) + rows[1][6:]
     _upload(client, zone_sheet(month=11, rows=rows))
-    page = client.get(reverse("intake:review", args=["projects"])).content.decode()
+    page = client.get(reverse("intake:projects-review")).content.decode()
     assert "预检通过" in page and "更新 3 个" in page and "需要确认的名称" not in page
-    response = client.post(reverse("intake:review", args=["projects"]), {"confirm": "1", "rows-shown": "1",
+    response = client.post(reverse("intake:projects-review"), {"confirm": "1", "rows-shown": "1",
                                                                          "template_name": "发改局月报"})
     assert response.status_code == 302
     assert Project.objects.get(name="渭南智能装备产业园").total_investment == 130_000_000
@@ -85,5 +85,5 @@ def test_an_unmappable_or_old_file_is_refused_on_the_form(client, office):
 def test_the_pages_need_the_import_permission(client, tree):
     person = PersonFactory(unit=tree.town_a)
     client.force_login(person)
-    assert client.get(reverse("intake:upload", args=["projects"])).status_code == 403
-    assert client.get(reverse("intake:upload", args=["leads"])).status_code == 404
+    assert client.get(reverse("intake:projects")).status_code == 403
+    assert client.get("/intake/leads/").status_code == 404
