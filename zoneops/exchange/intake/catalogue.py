@@ -53,11 +53,9 @@ class Catalogue:
 
 
 _REGISTRY = {}
-# Where each table's catalogue is declared (imported on first use). The 入库纳统 plan (stats
-# inclusion, ``projects.StatsInclusion``) is a project field set rather than a table of its own today:
-# its columns (纳统时间, 入库状态) arrive with a project ledger; add "stats" here with its module when
-# a separate sheet of it is to be read. "targets", "leads", "enterprises": no model yet (see above).
-MODULES = {"projects": "zoneops.projects.intake"}
+# Where each table's catalogue is declared (imported on first use): the project ledger and the
+# 入库纳统 plan (projects.StatsInclusion). "targets", "leads", "enterprises": no model yet (see above).
+MODULES = {"projects": "zoneops.projects.intake", "stats": "zoneops.projects.intake_stats"}
 
 
 def register(catalogue):
