@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
+from openpyxl import load_workbook
 
 from zoneops.audit.context import Actor
 from zoneops.exchange.intake import services as intake
 from zoneops.exchange.intake.catalogue import catalogue
-from zoneops.exchange.intake.engine import SheetError
+from zoneops.exchange.intake.engine import HEADER_SEARCH_ROWS, SheetError
 from zoneops.exchange.intake.normalize import MONEY_UNITS
 from zoneops.projects.exchange import LAYOUT, import_ledger
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, dry_run, template=None, money_unit=None, **options):
         actor = Actor.system()
+        if not template and not money_unit and _export_layout(file):
+            return self._ledger(file, actor, dry_run)
         chosen = None
         if template:
             chosen = intake.templates_for(actor, kind).filter(name=template).first()
@@ -30,11 +33,7 @@ class Command(BaseCommand):
         try:
             analysis, used = intake.prepare(file, kind=kind, actor=actor, template=chosen, money_unit=money_unit)
         except SheetError as error:
-            if chosen is None and money_unit is None:
-                return self._ledger(file, actor, dry_run)  # perhaps the export layout after all
             raise CommandError(f"未导入：{error}") from None
-        if chosen is None and money_unit is None and _export_layout(analysis):
-            return self._ledger(file, actor, dry_run)
         self._describe(analysis, used)
         importer = catalogue(kind).importer
         result = importer.plan(analysis, actor=actor) if dry_run else intake.confirm(analysis, kind=kind, actor=actor)
@@ -78,7 +77,17 @@ class Command(BaseCommand):
             self.stdout.write(f"已导入 {result.created} 个项目。")
 
 
-def _export_layout(analysis):
-    """The sheet is ZoneOps's own export (every header of the layout, under its groups)."""
-    leaves = {label.split("/")[-1] for label in analysis.labels}
-    return {column.header for column in LAYOUT.columns} <= leaves
+def _export_layout(file):
+    """The file is ZoneOps's own export: every header of the layout in its first rows (read streaming,
+    so a large export goes straight to the ledger import). An unreadable file says so there."""
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+        try:
+            texts = {str(value).strip() for row in book.worksheets[0].iter_rows(max_row=HEADER_SEARCH_ROWS,
+                                                                              values_only=True)
+                     for value in row if value is not None}
+        finally:
+            book.close()
+    except Exception:  # not a workbook openpyxl can read: the ledger import gives its message
+        return not str(file).lower().endswith((".xls", ".et"))
+    return {column.header for column in LAYOUT.columns} <= texts
