@@ -81,16 +81,7 @@ CATALOGUE = register(Catalogue(
 
 # --- Parsing the cells the engine does not know ----------------------------------------------
 
-def _choice(spec, value):
-    text = normalize.text(value)
-    for code, label in spec.choices:
-        if text in (code, label):
-            return code
-    raise ValueError(f"应为{'、'.join(label for _code, label in spec.choices)}之一，实为“{text}”")
-
-
 PARSERS = {
-    CHOICE: _choice,
     LEVELS: lambda _spec, value: parse_levels(value),
     UNIT: lambda _spec, value: normalize.text(value),
     PERSON: lambda _spec, value: normalize.text(value),

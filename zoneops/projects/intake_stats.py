@@ -52,16 +52,7 @@ def parse_quarter(value, year=None):
     return (int(written_year) if written_year else year), quarter
 
 
-def _choice(spec, value):
-    text = normalize.text(value)
-    for code, label in spec.choices:
-        if text in (code, label):
-            return code
-    raise ValueError(f"应为{'、'.join(label for _code, label in spec.choices)}之一，实为“{text}”")
-
-
-PARSERS = {QUARTER: lambda _spec, value: parse_quarter(value), CHOICE: _choice,
-           TEXT: lambda _spec, value: normalize.text(value)}
+PARSERS = {QUARTER: lambda _spec, value: parse_quarter(value), TEXT: lambda _spec, value: normalize.text(value)}
 
 
 def plan(analysis, *, actor, decisions=None, excluded=(), versions=None, write=False):

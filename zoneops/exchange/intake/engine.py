@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from zoneops.exchange.intake import normalize
 from zoneops.exchange.intake.catalogue import (
+    CHOICE,
     DATE,
     IGNORE,
     MONEY,
@@ -337,9 +338,20 @@ def _parse(spec, value, analysis, parsers):
         return normalize.parse_date(value, analysis.year)
     if spec.kind == NUMBER:
         return int(normalize.parse_money(value, "元"))
+    if spec.kind == CHOICE:
+        return _choice(spec, value)
     if spec.kind in parsers:
         return parsers[spec.kind](spec, value)
     return normalize.text(value)
+
+
+def _choice(spec, value):
+    """A choice by its label (新建) or its stored code (new)."""
+    text = normalize.text(value)
+    for code, label in spec.choices:
+        if text in (code, label):
+            return code
+    raise ValueError(f"应为{'、'.join(label for _code, label in spec.choices)}之一，实为“{text}”")
 
 
 def money_totals(analysis, catalogue):
