@@ -21,6 +21,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -28,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from zoneops.core.export import plain_cell_value, write_xlsx, xlsx_response
 from zoneops.core.money import wan_to_yuan
@@ -233,8 +235,10 @@ class _Unreadable(Exception):
 def read_workbook(file, layout, *, max_rows=None, progress=None):
     """Parse the first sheet that carries ``layout``'s headers. ``file`` is a path or a binary file.
 
-    The file is inspected first (:func:`inspect_workbook`), then read streaming (openpyxl read-only), so
-    neither a zip bomb nor an oversized sheet is ever inflated into memory. ``progress`` is called with
+    The file is inspected first (:func:`inspect_workbook`), so neither a zip bomb nor an oversized sheet
+    is ever inflated into memory. A workbook without formulas or error cells (what people paste as
+    values) is then read by calamine (Rust, ~25× faster); one with them by openpyxl read-only, streaming,
+    which tells a formula cell from its cached value so that it can be refused by name. ``progress`` is called with
     the number of rows read so far every 1,000 rows. Never raises on bad input: every problem becomes
     a RowError of the returned DryRun.
     """
@@ -242,13 +246,10 @@ def read_workbook(file, layout, *, max_rows=None, progress=None):
     result = DryRun()
     try:
         with _opened(file) as handle:
-            inspect_workbook(handle, max_rows=max_rows)
-            workbook = _load(handle)
-            try:
-                sheet, header_row = _find_sheet(workbook, layout)
+            _rows, plain = _inspect(handle, max_rows)
+            with (_calamine_sheets if plain else _openpyxl_sheets)(handle) as sheets:
+                sheet, header_row = _find_sheet(sheets, layout)
                 _read_rows(sheet, header_row, layout, result, max_rows, progress)
-            finally:
-                workbook.close()
     except _Unreadable as error:
         return DryRun(errors=[RowError(None, "", str(error))])
     if not result.rows:
@@ -257,8 +258,7 @@ def read_workbook(file, layout, *, max_rows=None, progress=None):
 
 
 def _read_rows(sheet, header_row, layout, result, max_rows, progress):
-    for number, cells in enumerate(_stream(sheet.iter_rows(min_row=header_row + 1, max_col=layout.width)),
-                                   start=header_row + 1):
+    for number, cells in enumerate(sheet.rows(min_row=header_row + 1, width=layout.width), start=header_row + 1):
         if _is_blank(cells) or _is_footer(cells):
             continue
         if len(result.rows) == max_rows:
@@ -266,6 +266,65 @@ def _read_rows(sheet, header_row, layout, result, max_rows, progress):
         result.rows.append(_parse_row(number, cells, layout, result))
         if progress and len(result.rows) % 1000 == 0:
             progress(len(result.rows))
+
+
+@dataclass(frozen=True)
+class _Cell:
+    value: object
+    data_type: str = "s"  # openpyxl's code: f formula, e error (calamine's sheets hold neither)
+
+
+class _Sheet:
+    """One worksheet as rows of cells (``.value``, ``.data_type``), numbered as Excel numbers them."""
+
+    def __init__(self, title, rows):
+        self.title, self._rows = title, rows
+
+    def rows(self, *, min_row=1, max_row=None, width):
+        return self._rows(min_row, max_row, width)
+
+
+@contextmanager
+def _openpyxl_sheets(handle):
+    workbook = _load(handle)
+    try:
+        sheets = []
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()  # a read-only sheet stops at its declared dimension, which may be wrong
+            sheets.append(_Sheet(sheet.title, lambda min_row, max_row, width, sheet=sheet: _stream(
+                sheet.iter_rows(min_row=min_row, max_row=max_row, max_col=width))))
+        yield sheets
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def _calamine_sheets(handle):
+    try:
+        workbook = CalamineWorkbook.from_filelike(handle)
+        sheets = [_Sheet(name, _calamine_rows(workbook.get_sheet_by_name(name)))
+                  for name, meta in zip(workbook.sheet_names, workbook.sheets_metadata, strict=True)
+                  if meta.typ == SheetTypeEnum.WorkSheet]
+    except (CalamineError, ValueError, OSError):
+        raise _Unreadable(UNREADABLE) from None
+    try:
+        yield sheets
+    finally:
+        workbook.close()
+
+
+def _calamine_rows(sheet):
+    """calamine yields rows from the first (row 1) but columns from the first used one: pad them back."""
+    left = sheet.start[1] if sheet.start else 0
+
+    def rows(min_row, max_row, width):
+        for number, values in enumerate(sheet.iter_rows(), start=1):
+            if max_row is not None and number > max_row:
+                return
+            if number >= min_row:
+                values = ([None] * left + [None if value == "" else value for value in values])[:width]
+                yield [_Cell(value) for value in values] + [_Cell(None)] * (width - len(values))
+    return rows
 
 
 def _stream(rows):
@@ -306,6 +365,7 @@ class _opened:
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]+\d+:)?([A-Z]+)(\d+)\"")
 _TAGS = {False: (b"<row", b"<c "), True: (b":row", b":c ")}  # plain, or with a namespace prefix (<x:row>)
+_FORMULA_TAGS = {False: (b"<f>", b"<f ", b't="e"'), True: (b":f>", b":f ", b't="e"')}  # formula, error cell
 _CHUNK = 1024 * 1024
 
 
@@ -318,7 +378,11 @@ def inspect_workbook(file, *, max_rows=None):
     rows a sheet holds (headers included), which tells an import whether it belongs in the worker.
     Raises _Unreadable with a Chinese message.
     """
-    max_rows = max_rows or settings.ZONEOPS_IMPORT_MAX_ROWS
+    return _inspect(file, max_rows or settings.ZONEOPS_IMPORT_MAX_ROWS)[0]
+
+
+def _inspect(file, max_rows):
+    """(the most rows of a sheet, whether no sheet holds a formula or an error cell)."""
     row_limit = max_rows + ROW_ALLOWANCE
     file.seek(0, os.SEEK_END)
     if file.tell() > settings.ZONEOPS_IMPORT_MAX_FILE_MB * MB:
@@ -328,13 +392,13 @@ def inspect_workbook(file, *, max_rows=None):
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
             _check_directory(members)
-            rows = max((_check_sheet(archive, info, row_limit, max_rows)
-                        for info in members if _SHEET.match(info.filename)), default=0)
+            counts = [_check_sheet(archive, info, row_limit, max_rows)
+                      for info in members if _SHEET.match(info.filename)]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise _Unreadable(UNREADABLE) from None
     finally:
         file.seek(0)
-    return rows
+    return max((rows for rows, _special in counts), default=0), not any(special for _rows, special in counts)
 
 
 def sheet_rows(file):
@@ -358,31 +422,34 @@ def _check_directory(members):
 
 
 def _check_sheet(archive, info, row_limit, max_rows):
-    """Count one sheet's rows and cells from its XML stream; returns the row count.
+    """Count one sheet's rows and cells from its XML stream; returns (row count, formulas or errors seen).
 
     A row holds at most ZONEOPS_IMPORT_MAX_COLUMNS cells, so the cells seen so far never outnumber
     the rows seen so far times that: a sheet of millions of cells in a few rows stops at its first MB.
     """
     max_columns = settings.ZONEOPS_IMPORT_MAX_COLUMNS
-    rows = cells = inflated = 0
+    rows = cells = special = inflated = 0
     tail = b""
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
             if not inflated:
                 _check_dimension(chunk, row_limit, max_rows)
-                row_tag, cell_tag = _TAGS[b":sheetData" in chunk]
+                prefixed = b":sheetData" in chunk
+                row_tag, cell_tag = _TAGS[prefixed]
+                formula_tags = _FORMULA_TAGS[prefixed]
             inflated += len(chunk)
             if inflated > settings.ZONEOPS_IMPORT_MAX_MEMBER_MB * MB:  # the directory may lie about sizes
                 raise _Unreadable(TOO_LARGE)
             data = tail + chunk
             rows += data.count(row_tag)  # an upper bound: <rowBreaks> counts too
             cells += data.count(cell_tag)
+            special = special or any(data.count(tag) for tag in formula_tags)
             tail = data[-3:]  # a tag cut by the chunk boundary still counts (one may count twice: an upper bound)
             if rows > row_limit:
                 raise _Unreadable(f"数据超过{max_rows}行，请拆分后分批导入")
             if cells > (rows + 1) * max_columns:
                 raise _Unreadable("单元格数量超过上限，请删除多余的行和列后再导入")
-    return rows
+    return rows, special
 
 
 def _check_dimension(head, row_limit, max_rows):
@@ -413,22 +480,21 @@ def _norm(value):
     return "".join(str(value).split()).replace("(", "（").replace(")", "）")
 
 
-def _find_sheet(workbook, layout):
-    first_problem = None
-    for sheet in workbook.worksheets:
-        sheet.reset_dimensions()  # a read-only sheet stops at its declared dimension, which may be wrong
+def _find_sheet(sheets, layout):
+    first_problem = _Unreadable(UNREADABLE)
+    for sheet in sheets:
         try:
             return sheet, _find_header(sheet, layout)
         except _Unreadable as problem:
-            prefix = f"工作表“{sheet.title}”：" if len(workbook.worksheets) > 1 else ""
-            first_problem = first_problem or _Unreadable(f"{prefix}{problem}")
+            prefix = f"工作表“{sheet.title}”：" if len(sheets) > 1 else ""
+            if first_problem.args == (UNREADABLE,):
+                first_problem = _Unreadable(f"{prefix}{problem}")
     raise first_problem
 
 
 def _find_header(sheet, layout):
     """The sheet row number of the second header row, or _Unreadable saying what does not match."""
-    top = [[_norm(value) for value in row] for row in
-           _stream(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=layout.width, values_only=True))]
+    top = [[_norm(cell.value) for cell in row] for row in sheet.rows(max_row=HEADER_SEARCH_ROWS, width=layout.width)]
     leaves = [_norm(column.header) for column in layout.columns]
     groups = [_norm(column.group) for column in layout.columns]
     best_row, best_hits = None, 0

@@ -52,7 +52,11 @@ SYSTEM = Actor.system()
 # Side → (unit code the side's objects belong to, primary key shared by the side's rows of every model).
 SIDES = {"A": ("jkq-xsz", 10000), "B": ("jkq-lbz", 20000), "Z": ("jkq-zsj", 30000), "X": ("sentinel-x", 40000)}
 X_PARENT = "wn"  # X sits under the city, outside the zone every zone persona is anchored to
-PERSONAS = [username for username, *_ in DEMO_USERS]
+# The demo's admins hold 全部, so nothing can leak to them through the admin pages: the walk adds admins
+# limited to one township (username, unit code, role, scope).
+LIMITED_ADMINS = [("walk-xsz-sysadmin", "jkq-xsz", "system_admin", Scope.UNIT_TREE),
+                  ("walk-xsz-security", "jkq-xsz", "security_admin", Scope.UNIT_TREE)]
+PERSONAS = [username for username, *_ in DEMO_USERS] + [username for username, *_ in LIMITED_ADMINS]
 
 # Route names not walked, each with the reason. Everything else is walked.
 SKIP = {
@@ -115,6 +119,8 @@ def _declared_grants():
     for username, role, scope in EXTRA_GRANTS:
         unit_code = next(row[3] for row in DEMO_USERS if row[0] == username)
         grants[username].append(DeclaredGrant(permissions[role], scope, unit_code))
+    for username, unit_code, role, scope in LIMITED_ADMINS:
+        grants[username] = [DeclaredGrant(permissions[role], scope, unit_code)]
     return grants
 
 
@@ -245,6 +251,11 @@ def world(tree_free_db):
                                   unit=anchor)
         people[username] = person
     for username, role, scope in EXTRA_GRANTS:
+        org_services.grant_create(actor=SYSTEM, person=people[username], role=Role.objects.get(code=role),
+                                  scope=scope)
+    for username, unit_code, role, scope in LIMITED_ADMINS:
+        people[username] = org_services.person_create(actor=SYSTEM, username=username, name=username,
+                                                      unit=Unit.objects.get(code=unit_code))
         org_services.grant_create(actor=SYSTEM, person=people[username], role=Role.objects.get(code=role),
                                   scope=scope)
     Person.objects.update(must_change_password=False)

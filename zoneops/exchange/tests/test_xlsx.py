@@ -15,6 +15,7 @@ import pytest
 from django.db import models
 from openpyxl import Workbook, load_workbook
 
+from zoneops.exchange import xlsx as xlsx_module
 from zoneops.exchange.xlsx import (
     MONEY_FORMAT,
     UNREADABLE,
@@ -108,6 +109,47 @@ class TestReading:
     def test_text_escaped_on_export_reads_back_as_it_was(self):
         result = read_workbook(xlsx([1, "'=HYPERLINK(\"http://x\")", None, 1, None]), LAYOUT)
         assert result.rows[0].values["name"] == '=HYPERLINK("http://x")'
+
+
+class TestTwoReaders:
+    """calamine reads what people paste as values; openpyxl read-only whatever holds a formula or an error."""
+
+    def parity_workbook(self):
+        workbook = Workbook()
+        workbook.create_sheet("说明", 0).append(["填表说明"])
+        sheet = workbook["Sheet"]
+        sheet.append([])
+        sheet.append(["测试台账"])
+        sheet.append(GROUPS)
+        sheet.append(LEAVES)
+        sheet.append([1, "  甲 ", "蓝色", 12.5, datetime(2026, 3, 1)])
+        sheet.append([None, None, None, None, None])
+        sheet.append([2, 20260301, "紫色", "1,000", "2026年3月2日"])
+        sheet.append([3, "丙", None, True, date(2026, 3, 3)])
+        sheet.append([None, "'=1+2", None, 0.1 + 0.2, None])
+        sheet.append(["合计", None, None, 1012.5, None])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer
+
+    def test_both_readers_give_the_same_rows_and_errors(self, monkeypatch):
+        by_calamine = read_workbook(self.parity_workbook(), LAYOUT)
+        monkeypatch.setattr("zoneops.exchange.xlsx._calamine_sheets", xlsx_module._openpyxl_sheets)
+        by_openpyxl = read_workbook(self.parity_workbook(), LAYOUT)
+        assert [(row.number, row.values, row.failed) for row in by_calamine.rows] == [
+            (row.number, row.values, row.failed) for row in by_openpyxl.rows]
+        assert messages(by_calamine) == messages(by_openpyxl) == [
+            "第7行“颜色”应为红色、蓝色之一，实为“紫色”", "第8行“金额”应为数字（万元），实为“True”"]
+        assert [row.number for row in by_calamine.rows] == [5, 7, 8, 9]
+        assert by_calamine.rows[3].values["name"] == "=1+2"  # our export's escaped text reads back as it was
+
+    def test_a_workbook_with_a_formula_goes_to_openpyxl(self, monkeypatch):
+        monkeypatch.setattr("zoneops.exchange.xlsx._calamine_sheets", lambda handle: pytest.fail("calamine"))
+        workbook = load_workbook(xlsx([1, "甲", None, 1, None]))
+        workbook.active["D4"] = "=1+2"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        assert messages(read_workbook(buffer, LAYOUT)) == ["第4行“金额”为公式，请粘贴为数值"]
 
 
 class TestHeaderErrors:

@@ -110,3 +110,13 @@ def test_list_query_count_is_constant(client, world, tree, django_assert_max_num
         ProjectFactory(responsible_unit=tree.town_b, name=f"批量{n}")
     with django_assert_max_num_queries(len(before.captured_queries)):  # not one more for 25 more rows
         assert client.get("/api/v1/projects").json()["count"] == 27
+
+
+def test_a_name_already_used_in_the_unit_is_a_422(client, world):
+    client.force_login(world.office)
+    payload = {"name": world.ours.name, "enterprise": "x", "total_investment": 1,
+               "responsible_unit_id": world.ours.responsible_unit_id}
+    response = client.post("/api/v1/projects", payload, content_type=JSON)
+    assert response.status_code == 422 and response.json()["errors"] == {"name": ["该责任单位下已有同名项目。"]}
+    payload["responsible_unit_id"] = world.theirs.responsible_unit_id  # another unit: a different project
+    assert client.post("/api/v1/projects", payload, content_type=JSON).status_code == 201

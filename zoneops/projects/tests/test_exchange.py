@@ -403,6 +403,12 @@ class TestPages:
         assert 'name="confirm"' not in page and "projects_import" not in client.session
         assert not list((settings.HOME / "imports").iterdir()) and nothing_written()
 
+    def test_a_township_is_told_it_cannot_import_at_building(self, client, tree, people):
+        client.force_login(township_user(tree))
+        page = self.upload(client, ledger_file(ledger_row({"阶段": "在建", "包联领导": None}))).content.decode()
+        assert "预检未通过" in page and "您无权直接录入“在建”阶段的项目" in page and 'name="confirm"' not in page
+        assert nothing_written()
+
     def test_preview_then_confirm_imports_the_checked_file(self, client, tree, people, settings):
         me = township_user(tree)
         client.force_login(me)

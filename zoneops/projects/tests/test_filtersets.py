@@ -208,3 +208,24 @@ def test_the_report_list_filters_by_period_status_and_lateness(client, ledger):
     assert periods("period=2026-09") == ["2026-09"]
     assert periods("late=true") == ["2026-09"] and periods("late=false") == ["2026-11"]
     assert periods("status=submitted") == ["2026-09", "2026-11"] and periods("status=accepted") == []
+
+
+@pytest.mark.parametrize("query", ["light=red", "industry=C&level=provincial&light=green", "leader={viewer}",
+                                   "stage=signed", "figure=new_start&period=2026"])
+def test_an_export_written_by_the_worker_holds_the_pages_rows(client, ledger, query, settings, tmp_path,
+                                                               django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from zoneops.jobs.models import Job
+
+    settings.ZONEOPS_EXPORT_INLINE_ROWS = 0  # every export goes to the worker
+    settings.MEDIA_ROOT = settings.HOME = tmp_path
+    client.force_login(ledger.viewer)
+    query = query_of(query, ledger)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(f"/projects/export.xlsx?{query}").status_code == 302
+    call_command("worker", batch=True, verbosity=0)
+    job = Job.objects.get(owner=ledger.viewer, kind="projects.export")
+    assert job.status == Job.Status.DONE, job.message
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content))).active
+    assert sorted(sheet.cell(row, 2).value for row in range(4, sheet.max_row)) == sorted(page_names(client, query))
