@@ -107,3 +107,19 @@ def test_old_excel_files_are_refused_with_a_clear_message():
     for name in ("台账.xls", "台账.et"):
         with pytest.raises(engine.SheetError, match="另存为"):
             engine.read_sheet(io.BytesIO(b"PK"), name=name)
+
+
+def test_a_unit_merged_down_several_rows_applies_to_each():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "建设单位", "责任单位", "总投资"])
+    sheet.append(["甲项目", "甲公司", "甲镇", 100])
+    sheet.append(["乙项目", "乙公司", None, 200])
+    sheet.merge_cells("C2:C3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    analysis = engine.analyse(*engine.read_sheet(buffer), catalogue("projects"))
+    records = engine.read_records(analysis, catalogue("projects"), {})
+    assert [record.values["responsible_unit"] for record in records] == ["甲镇", "甲镇"]
+    assert [record.values["total_investment"] for record in records] == [1_000_000, 2_000_000]  # 万元 by default
+    assert not analysis.money_unit_found
