@@ -66,6 +66,16 @@ def _validate(project):
     project.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
+def _validate_into(project, index, add_error):
+    """_validate for one of many rows: its messages through ``add_error(index, field, message)``."""
+    try:
+        _validate(project)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                add_error(index, name, message)
+
+
 def _check_unique(projects, labels, add_error):
     """项目代码 is unique in the ledger; 项目名称 is unique within its 责任单位 (one rule for the form, the
     API and imports, checked in two queries however many projects)."""
@@ -173,12 +183,7 @@ def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None
             add_error(index, "responsible_unit", "请选择责任单位。")
         elif unit.pk not in may_edit:
             add_error(index, "responsible_unit", "您无权在该责任单位下录入项目。")
-        try:
-            _validate(project)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    add_error(index, name, message)
+        _validate_into(project, index, add_error)
         if row.stage != Stage.RESERVE:
             try:
                 moves[index] = _apply_stage_change(project, row.stage, reason, effective_on)[2]
@@ -275,12 +280,7 @@ def project_import_update_check(*, actor, changes):
         for name, value in change.fields.items():
             if name not in unknown:
                 setattr(project, name, value)
-        try:
-            _validate(project)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    add_error(index, name, message)
+        _validate_into(project, index, add_error)
     _check_unique([change.project for change in changes],
                   [change.label or f"第{index}个项目" for index, change in enumerate(changes, start=1)], add_error)
     return errors
