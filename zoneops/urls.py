@@ -11,5 +11,6 @@ urlpatterns = [
     path("audit/", include("zoneops.audit.urls")),
     path("projects/", include("zoneops.projects.urls")),
     path("jobs/", include("zoneops.jobs.urls")),
+    path("intake/", include("zoneops.exchange.urls")),
     path("api/v1/", api.urls),
 ]

@@ -37,6 +37,7 @@ from zoneops.accounts.services import token_create
 from zoneops.audit.context import Actor
 from zoneops.core.periods import period_containing
 from zoneops.demo.zone import DEMO_USERS, EXTRA_GRANTS, GRANT_ANCHORS, TREE, _ensure_units
+from zoneops.exchange.intake import services as intake
 from zoneops.org import services as org_services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
 from zoneops.org.roles import BUILTIN_ROLES
@@ -226,6 +227,9 @@ def _side(side, today, people):
                            limit_workdays=20, department=unit)
     services.stats_target_save(actor=SYSTEM, unit=unit, year=today.year, quarter=4, target_count=7)
     services.rules_update(actor=SYSTEM, unit=unit, report_window_days=5)  # the unit's own rules row
+    intake.template_save(actor=SYSTEM, unit=unit, kind="projects", name=f"哨兵{side}模板", labels=["项目名称"],
+                         mapping={0: "name"}, money_unit="万元")  # the unit's import template
+    intake.alias_save(actor=SYSTEM, unit=unit, alias=f"哨兵{side}简称", target=unit)
     # A second project without a statistics plan (应列未列) and, in B, one whose 项目专员 is demo-town-a (仅本人).
     candidate = services.project_create(
         actor=SYSTEM, name=f"哨兵{side}候选", enterprise=f"哨兵{side}候选企业", responsible_unit=unit,
@@ -235,7 +239,7 @@ def _side(side, today, people):
     owners = ("demo-town-a",) if side == "B" else ()
     sentinels += [Sentinel(side, person.name, "person", code), Sentinel(side, person.username, "person", code)]
     sentinels += [Sentinel(side, f"哨兵{side}{what}", "project", code)
-                  for what in ("项目", "企业", "节点", "进度", "审批", "纳统", "旧版", "调整")]
+                  for what in ("项目", "企业", "节点", "进度", "审批", "纳统", "旧版", "调整", "模板")]
     sentinels += [Sentinel(side, f"ZO-PHOTO-{side}", "project", code),
                   Sentinel(side, f"哨兵{side}候选", "project", code, owners)]
     return sentinels
