@@ -33,6 +33,7 @@ from zoneops.projects.models import (
     Milestone,
     ProjectRules,
 )
+from zoneops.projects.pickers import business_people
 from zoneops.projects.stages import stage_history
 
 LEDGER_TABLE = Table(columns=[
@@ -84,7 +85,7 @@ def my_projects(request):
 
 def _form_choices(request):
     units = unit_list(user=request.user, action="project.edit")
-    people = Person.objects.filter(is_active=True).select_related("unit").restrict(request.user, "person.view")
+    people = business_people(Person.objects.filter(is_active=True).restrict(request.user, "person.view"))
     if not people.exists():
         people = Person.objects.unscoped().filter(pk=request.user.pk)  # unscoped: the user may always name themself
     task_forces = unit_list(user=request.user).filter(kind=UnitKind.TASK_FORCE)
