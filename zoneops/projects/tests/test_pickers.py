@@ -120,3 +120,20 @@ def test_the_project_form_refuses_an_administrator_as_leader(client, tree, peopl
 def test_picker_widget_ignores_values_that_are_not_keys():
     widget = PickerSelect("/x/", empty_label="全部")
     assert widget.optgroups("f", ["abc"])[0][1][0]["label"] == "全部"
+
+
+def test_the_ledger_and_summary_show_money_in_the_chosen_unit(client, tree, people):
+    ProjectFactory(responsible_unit=tree.town_a, name="大项目", total_investment=1_234_500_000_000)
+    ProjectFactory(responsible_unit=tree.town_a, name="小项目", total_investment=5_000_000, year_plan_investment=0)
+    client.force_login(people.office)
+    html = client.get("/projects/").content.decode()
+    assert "总投资（万元）" in html and "123,450,000.00" in html and "500.00" in html
+    html = client.get("/projects/?money=yi").content.decode()
+    assert "总投资（亿元）" in html and "12,345.00" in html and "0.05" in html and "12,345.05 亿元" in html
+    html = client.get("/projects/summary/?money=wan").content.decode()
+    assert "总投资（万元）" in html and "123,450,500.00" in html
+    html = client.get("/projects/summary/").content.decode()
+    assert "总投资（亿元）" in html and "12,345.05" in html
+    assert not re.search(r"\d[eE][+-]\d", html)
+    html = client.get(f"/projects/{ProjectFactory(responsible_unit=tree.town_a).pk}/edit/").content.decode()
+    assert not re.search(r'value="[\d.]*E[+-]?\d', html)
