@@ -53,3 +53,31 @@ function zoPickers(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { zoPickers(document); });
 document.addEventListener("htmx:load", function (event) { zoPickers(event.detail.elt); });
+
+/* Phone cards: a table with one header row gets each cell labelled with its column (data-label) and
+   the class zo-cards; zoneops.css shows it as one card per row under 576 px (wide tables stay as they are). */
+function zoCards(root) {
+  if (!root.querySelectorAll) {
+    return;
+  }
+  var tables = root.matches && root.matches("table.zo-table") ? [root] : root.querySelectorAll("table.zo-table");
+  Array.prototype.forEach.call(tables, function (table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    if (rows.length !== 1 || table.querySelector("thead [colspan], tbody [rowspan]")) {
+      return;
+    }
+    var labels = Array.prototype.map.call(rows[0].cells, function (cell) { return cell.textContent.trim(); });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (labels[index] && !cell.hasAttribute("colspan")) {
+            cell.dataset.label = labels[index];
+          }
+        });
+      });
+    });
+    table.classList.add("zo-cards");
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { zoCards(document); });
+document.addEventListener("htmx:load", function (event) { zoCards(event.detail.elt); });
