@@ -137,3 +137,18 @@ def test_the_ledger_and_summary_show_money_in_the_chosen_unit(client, tree, peop
     assert not re.search(r"\d[eE][+-]\d", html)
     html = client.get(f"/projects/{ProjectFactory(responsible_unit=tree.town_a).pk}/edit/").content.decode()
     assert not re.search(r'value="[\d.]*E[+-]?\d', html)
+
+
+def test_the_ledger_page_does_not_grow_with_the_number_of_units(client, tree, people, django_assert_max_num_queries):
+    ProjectFactory(responsible_unit=tree.town_a)
+    client.force_login(people.office)
+    url = f"/projects/?unit={tree.town_a.pk}"
+    client.get(url)
+    with django_assert_max_num_queries(40) as before:
+        html = client.get(url).content.decode()
+    size = len(html)
+    for n in range(60):
+        UnitFactory(parent=tree.town_b, name=f"新单位{n}")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "新单位" not in html and len(html) == size  # not one option more
