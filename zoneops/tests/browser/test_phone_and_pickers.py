@@ -62,3 +62,20 @@ def test_desktop_keeps_the_table(laptop):
     expect(laptop.locator("#list-results thead")).to_be_visible()
     expect(laptop.locator("#list-filters")).to_be_visible()
     expect(laptop.get_by_role("button", name="筛选")).to_be_hidden()
+
+
+def test_battle_map_and_report_list_on_a_phone(phone, artifacts):
+    sign_in(phone, "demo-xm")
+    phone.goto("/projects/battle-map/")
+    expect(phone.locator(".zo-bm-scroll")).to_be_hidden()
+    expect(phone.locator("#list-filters")).to_be_hidden()
+    phone.get_by_role("button", name="筛选").click()
+    expect(phone.locator("#list-filters")).to_be_visible()
+    cards = phone.locator(".zo-bm-cards li")
+    expect(cards.first).to_be_visible()
+    assert cards.first.bounding_box()["width"] <= 390
+    phone.screenshot(path=artifacts / "phone-battle-map-cards.png", full_page=False)
+    phone.goto("/projects/reports/")
+    table = phone.locator("table.zo-table").first
+    expect(table).to_have_class(re.compile(r"\bzo-cards\b"))
+    phone.screenshot(path=artifacts / "phone-report-list.png", full_page=False)
