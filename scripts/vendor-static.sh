@@ -34,6 +34,8 @@ ECHARTS_MAPS=4.9.0   # the last echarts release that still shipped map/json/
 ECHARTS_MAPS_SRI="sha512-+ugizgtJ+KmsJyyDPxaw2Br5FqzuBnyOWwcxPKO6y0gc5caYcfnEUIlNStx02necw8jmKmTafmpHhGo4XDtEIA=="
 FRAPPE_GANTT=1.2.2
 FRAPPE_GANTT_SRI="sha512-1+uPNRa92LBIeKiZCVhJMiGIifJk5ONaoerXI8eBREXWRZGGoTJR5ATpMpsnAQcyBA6Gnq5wIht4eL+e4eHMBA=="
+TOM_SELECT=2.4.3    # searchable pickers (units, people, industry)
+TOM_SELECT_SRI="sha512-MFFrMxP1bpnAMPbdvPCZk0KwYxLqhYZso39torcdoefeV/NThNyDu8dV96/INJ5XQVTL3O55+GqQ78Pkj5oCfw=="
 SWAGGER_UI=5.35.0    # the API docs page (/api/v1/docs)
 SWAGGER_UI_SRI="sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ=="
 
@@ -176,6 +178,13 @@ out="$(fresh frappe-gantt)"
 cp "$src/dist/frappe-gantt.umd.js" "$src/dist/frappe-gantt.css" "$out/"
 cp "$src/license.txt" "$out/LICENSE"
 
+# --- tom-select (searchable pickers; wired by zoneops.js from data-zo-picker, no inline script) ---
+src="$(fetch "tom-select@$TOM_SELECT" "$TOM_SELECT_SRI")"
+out="$(fresh tom-select)"
+cp "$src/dist/js/tom-select.complete.min.js" "$src/dist/css/tom-select.bootstrap5.min.css" "$src/LICENSE" "$out/"
+strip_sourcemap "$out/tom-select.complete.min.js"
+strip_sourcemap "$out/tom-select.bootstrap5.min.css"
+
 # --- swagger-ui-dist (API docs; no inline script, see zoneops/static/zoneops/swagger-init.js) ---
 src="$(fetch "swagger-ui-dist@$SWAGGER_UI" "$SWAGGER_UI_SRI")"
 out="$(fresh swagger-ui)"
@@ -206,6 +215,7 @@ Nothing is loaded from a CDN at run time.
 | echarts | echarts@$ECHARTS | Apache-2.0 (+ BSD-3-Clause d3 parts, see LICENSE-d3) | $(list_files echarts) |
 | echarts-maps | echarts@$ECHARTS_MAPS (alias \`echarts-maps\`) | Apache-2.0 | $(list_files echarts-maps), \`province/*.json\` ($(ls "$DEST/echarts-maps/province" | wc -l) files) |
 | frappe-gantt | frappe-gantt@$FRAPPE_GANTT | MIT | $(list_files frappe-gantt) |
+| tom-select | tom-select@$TOM_SELECT | Apache-2.0 | $(list_files tom-select) |
 | swagger-ui | swagger-ui-dist@$SWAGGER_UI | Apache-2.0 (bundled parts: see swagger-ui-bundle.js.LICENSE.txt) | $(list_files swagger-ui) |
 
 Notes

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from zoneops.core.errors import ConflictError, PermissionDenied
 from zoneops.core.models import MISSING_VERSION_MESSAGE
-from zoneops.core.money import wan_to_yuan, yuan_to_wan
+from zoneops.core.money import plain_decimal, wan_to_yuan, yuan_to_wan
 
 
 class WanField(forms.DecimalField):
@@ -21,7 +21,7 @@ class WanField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return yuan_to_wan(value, places=4).normalize()
+            return plain_decimal(yuan_to_wan(value, places=4))  # '500', never Decimal.normalize()'s '5E+2'
         return value
 
     def clean(self, value):

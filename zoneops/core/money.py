@@ -52,3 +52,37 @@ def format_money(yuan) -> str:
         yi = (Decimal(yuan) / YUAN_PER_YI).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return f"{yi:,.2f}亿元"
     return f"{format_wan(yuan)}万元"
+
+
+# A page's money unit (``?money=yi`` or ``?money=wan``): every amount on the page in that unit.
+MONEY_UNITS = {"wan": ("万元", YUAN_PER_WAN), "yi": ("亿元", YUAN_PER_YI)}
+
+
+def money_unit(request, default="wan") -> str:
+    """The page's money unit from ``?money=``: 'wan' or 'yi' (anything else: the page's default)."""
+    unit = request.GET.get("money", "")
+    return unit if unit in MONEY_UNITS else default
+
+
+def money_context(request, default="wan") -> dict:
+    """Template context of the page's money unit and its 万元/亿元 toggle (projects/_money_toggle.html)."""
+    unit = money_unit(request, default)
+    params = request.GET.copy()
+    for name in ("money", "page"):
+        params.pop(name, None)
+    return {"money": unit, "money_label": MONEY_UNITS[unit][0], "money_query": params.urlencode(),
+            "money_units": [(code, label) for code, (label, _) in MONEY_UNITS.items()]}
+
+
+def format_amount(yuan, unit="wan", places=2) -> str:
+    """元 → '1,234.50' in the unit ('wan' 万元 or 'yi' 亿元), fixed-point (never '5E+2'); empty for None."""
+    if yuan is None or yuan == "":
+        return ""
+    per = MONEY_UNITS.get(unit, MONEY_UNITS["wan"])[1]
+    quantum = Decimal(1).scaleb(-places)
+    return f"{(Decimal(yuan) / per).quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A Decimal without trailing zeros and never in exponent form: Decimal('500.0000') → '500'."""
+    return format(value.normalize(), "f")

@@ -10,9 +10,13 @@ error); the API answers 422 with the form's errors (:func:`filtered_or_invalid`)
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from zoneops.core.errors import ValidationError
 from zoneops.core.industry import codes_under
+from zoneops.core.models import IndustryCode
+from zoneops.core.widgets import PickerSelect
 from zoneops.org.selectors import unit_list
 from zoneops.projects import figures, selectors
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, Level, Light, ReportStatus, Stage
@@ -32,6 +36,13 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
 
 
+LEADERS = format_lazy("{}?led=1", reverse_lazy("projects:pick_people"))
+
+
+def industry_labels(codes):
+    return [(code.code, f"{code.code} {code.name}") for code in IndustryCode.objects.filter(code__in=codes)]
+
+
 class ProjectFilterSet(django_filters.FilterSet):
     """项目库筛选: ``ProjectFilterSet(data, queryset=selectors.project_queryset(user=...), user=...)``.
 
@@ -42,12 +53,16 @@ class ProjectFilterSet(django_filters.FilterSet):
         label="关键字", max_length=50, method="filter_q",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称/业主/项目代码"}))
     stage = django_filters.ChoiceFilter(label="阶段", choices=Stage.choices, empty_label="全部")
-    unit = UnitFilter(label="责任单位（含下级）", queryset=None, method="filter_unit", empty_label="全部")
+    # Searchable pickers (core/widgets.py): a province has hundreds of units; only the chosen one is rendered.
+    unit = UnitFilter(label="责任单位（含下级）", queryset=None, method="filter_unit", empty_label="全部",
+                      widget=PickerSelect(reverse_lazy("projects:pick_units")))
     level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, method="filter_level",
                                         empty_label="全部")
-    industry = django_filters.CharFilter(label="行业代码", max_length=4, method="filter_industry",
-                                         widget=forms.TextInput(attrs={"placeholder": "如 C 或 36"}))
-    leader = django_filters.ModelChoiceFilter(label="包联领导", queryset=None, empty_label="全部")
+    industry = django_filters.CharFilter(label="行业", max_length=4, method="filter_industry",
+                                         widget=PickerSelect(reverse_lazy("projects:pick_industries"),
+                                                             labels=industry_labels, empty_label="全部"))
+    leader = django_filters.ModelChoiceFilter(label="包联领导", queryset=None, empty_label="全部",
+                                              widget=PickerSelect(LEADERS))
     # Last: lights are derived per row, so this narrows what the other filters left.
     light = django_filters.ChoiceFilter(label="状态灯", choices=Light.choices, method="filter_light",
                                         empty_label="全部")

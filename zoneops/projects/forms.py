@@ -1,11 +1,16 @@
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from zoneops.core.forms import VersionedFormMixin, WanField
 from zoneops.core.models import IndustryCode
+from zoneops.core.widgets import PickerSelect, PickerSelectMultiple
 from zoneops.projects.choices import STAGE_ORDER, ApprovalMode, ApprovalStage, Stage
 from zoneops.projects.models import MilestoneTemplate, Project, ProjectRules
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+UNITS_TO_EDIT = format_lazy("{}?action=project.edit", reverse_lazy("projects:pick_units"))
+PEOPLE = reverse_lazy("projects:pick_people")
 
 
 class ProjectFilterForm(forms.Form):
@@ -24,8 +29,10 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
     investment_before = WanField(label="以前年度累计完成投资（万元）", required=False)
     expected_output = WanField(label="预计年产值（万元）", required=False)
     expected_tax = WanField(label="预计年税收（万元）", required=False)
-    industry = forms.ModelChoiceField(label="国民经济行业（小类）", required=False,
-                                      queryset=IndustryCode.objects.filter(level=IndustryCode.Level.CLASS))
+    industry = forms.ModelChoiceField(
+        label="国民经济行业（小类）", required=False,
+        queryset=IndustryCode.objects.filter(level=IndustryCode.Level.CLASS),
+        widget=PickerSelect(format_lazy("{}?level=class", reverse_lazy("projects:pick_industries"))))
 
     class Meta:
         model = Project
@@ -36,7 +43,10 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             "planned_completion", "location", "content", "expected_output", "expected_tax", "expected_jobs",
             "measures", "standard", "reward_penalty", "reporting_from",
         ]
-        widgets = {"planned_start": DATE, "planned_completion": DATE, "reporting_from": DATE,
+        # Searchable pickers (core/widgets.py): only the chosen units and people are rendered.
+        widgets = {"responsible_unit": PickerSelect(UNITS_TO_EDIT), "co_units": PickerSelectMultiple(UNITS_TO_EDIT),
+                   "leader": PickerSelect(PEOPLE), "commissioner": PickerSelect(PEOPLE),
+                   "planned_start": DATE, "planned_completion": DATE, "reporting_from": DATE,
                    "content": forms.Textarea(attrs={"rows": 3}), "measures": forms.Textarea(attrs={"rows": 2}),
                    "standard": forms.Textarea(attrs={"rows": 2}), "reward_penalty": forms.Textarea(attrs={"rows": 2})}
 

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from zoneops.projects import battle_map, views, views_exchange, views_reports, views_settings, views_summary
+from zoneops.projects import battle_map, pickers, views, views_exchange, views_reports, views_settings, views_summary
 
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("pick/units/", pickers.pick_units, name="pick_units"),
+    path("pick/people/", pickers.pick_people, name="pick_people"),
+    path("pick/industries/", pickers.pick_industries, name="pick_industries"),
     path("mine/", views.my_projects, name="mine"),
     path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),

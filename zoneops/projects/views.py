@@ -11,7 +11,7 @@ from zoneops.audit.context import Actor
 from zoneops.core.forms import bootstrap, run_on_form
 from zoneops.core.http import get_or_404, year_param
 from zoneops.core.listing import Column, Table, list_response
-from zoneops.core.money import format_wan
+from zoneops.core.money import MONEY_UNITS, format_amount, format_wan, money_context
 from zoneops.org.models import Person, UnitKind
 from zoneops.org.scope import has_permission, may_act_on, require_permission
 from zoneops.org.selectors import unit_list
@@ -35,30 +35,39 @@ from zoneops.projects.models import (
     ProjectRules,
     ReplanStatus,
 )
+from zoneops.projects.pickers import business_people
 from zoneops.projects.stages import stage_history
 
-LEDGER_TABLE = Table(columns=[
-    Column("项目名称", "name", sort="name", css="zo-col-name"),
-    Column("责任单位", "responsible_unit.name", sort="responsible_unit__path"),
-    Column("阶段", "get_stage_display", sort="stage"),
-    Column("总投资（万元）", "total_investment_wan", sort="total_investment", css="text-end text-nowrap"),
-    Column("本年计划（万元）", "year_plan_wan", sort="year_plan_investment", css="text-end text-nowrap"),
-    Column("本年完成（万元）", "invested_year_wan", sort="invested_year", css="text-end text-nowrap"),
-    Column("累计完成（万元）", "invested_total_wan", sort="invested_total", css="text-end text-nowrap"),
-    Column("计划开工", "planned_start", sort="planned_start", css="text-nowrap"),
-    Column("包联领导", "leader.name"),
-    Column("状态", "verdict"),
-], default_sort="-updated_at")
+
+def ledger_table(unit="wan"):
+    """The ledger's columns, money in the page's unit (``?money=yi``: 亿元; default 万元)."""
+    label = MONEY_UNITS[unit][0]
+    return Table(columns=[
+        Column("项目名称", "name", sort="name", css="zo-col-name"),
+        Column("责任单位", "responsible_unit.name", sort="responsible_unit__path"),
+        Column("阶段", "get_stage_display", sort="stage"),
+        Column(f"总投资（{label}）", "total_investment_wan", sort="total_investment", css="text-end text-nowrap"),
+        Column(f"本年计划（{label}）", "year_plan_wan", sort="year_plan_investment", css="text-end text-nowrap"),
+        Column(f"本年完成（{label}）", "invested_year_wan", sort="invested_year", css="text-end text-nowrap"),
+        Column(f"累计完成（{label}）", "invested_total_wan", sort="invested_total", css="text-end text-nowrap"),
+        Column("计划开工", "planned_start", sort="planned_start", css="text-nowrap"),
+        Column("包联领导", "leader.name"),
+        Column("状态", "verdict"),
+    ], default_sort="-updated_at")
 
 
-def _decorate(projects):
-    """Lights and 万元 figures for a page of projects."""
+LEDGER_TABLE = ledger_table()
+LEDGER_TABLES = {unit: ledger_table(unit) for unit in MONEY_UNITS}
+
+
+def _decorate(projects, unit="wan"):
+    """Lights and money figures (in the page's unit; the attributes keep their 万元 names) for a page."""
     selectors.with_lights(projects)
     for project in projects:
-        project.total_investment_wan = format_wan(project.total_investment)
-        project.year_plan_wan = format_wan(project.year_plan_investment)
-        project.invested_year_wan = format_wan(project.invested_year)
-        project.invested_total_wan = format_wan(project.invested_total + project.investment_before)
+        project.total_investment_wan = format_amount(project.total_investment, unit)
+        project.year_plan_wan = format_amount(project.year_plan_investment, unit)
+        project.invested_year_wan = format_amount(project.invested_year, unit)
+        project.invested_total_wan = format_amount(project.invested_total + project.investment_before, unit)
     return projects
 
 
@@ -67,12 +76,16 @@ def project_list(request):
     require_permission(request.user, "project.view")
     filterset = project_filterset(request.GET, user=request.user)
     queryset = filterset.qs
-    return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库",
+    money = money_context(request)
+    unit = money["money"]
+    footer = figures.ledger_footer(queryset)
+    footer["amount_wan"] = format_amount(footer["amount"], unit)  # shown as the columns are
+    return list_response(request, queryset=queryset, table=LEDGER_TABLES[unit], title="项目库",
                          filter_form=bootstrap(filterset.form),
-                         template="projects/list.html", prepare=_decorate,
+                         template="projects/list.html", prepare=lambda rows: _decorate(rows, unit),
                          context={"can_edit": has_permission(request.user, "project.edit"), "figure": filterset.figure,
                                   "figure_error": filterset.figure_error, "period_key": request.GET.get("period", ""),
-                                  "footer": figures.ledger_footer(queryset)})
+                                  "footer": footer, **money})
 
 
 @login_required
@@ -86,7 +99,7 @@ def my_projects(request):
 
 def _form_choices(request):
     units = unit_list(user=request.user, action="project.edit")
-    people = Person.objects.filter(is_active=True).select_related("unit").restrict(request.user, "person.view")
+    people = business_people(Person.objects.filter(is_active=True).restrict(request.user, "person.view"))
     if not people.exists():
         people = Person.objects.unscoped().filter(pk=request.user.pk)  # unscoped: the user may always name themself
     task_forces = unit_list(user=request.user).filter(kind=UnitKind.TASK_FORCE)

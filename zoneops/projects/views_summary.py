@@ -12,7 +12,7 @@ from zoneops.audit.context import Actor
 from zoneops.audit.services import audit_record
 from zoneops.core.export import xlsx_response
 from zoneops.core.forms import bootstrap
-from zoneops.core.money import YUAN_PER_YI
+from zoneops.core.money import YUAN_PER_YI, money_context
 from zoneops.org.scope import require_permission
 from zoneops.projects import figures, selectors
 from zoneops.projects.choices import Stage
@@ -55,7 +55,7 @@ def summary(request):
         return _export(request, table)
     return render(request, "projects/summary.html", {
         "title": f"项目汇总：{period.label}", "form": form, "period": period, "table": table,
-        "figure_list": figures.FIGURES, **_stages(request.user)})
+        "figure_list": figures.FIGURES, **_stages(request.user), **money_context(request, default="yi")})
 
 
 def _stages(user):
@@ -76,11 +76,11 @@ def _stages(user):
         totals[row["stage"]] += row["count"]
         investment_total += row["total_investment"] or 0
     units = [{"name": name, "cells": [entry["counts"].get(s.value, 0) for s in stages], "count": entry["count"],
-              "cancelled": entry["cancelled"], "investment": figures.format_yi(entry["investment"])}
+              "cancelled": entry["cancelled"], "investment": entry["investment"]}
              for name, entry in table.items()]
     return {"stages": stages, "units": units, "totals": [totals[s.value] for s in stages],
             "grand_count": sum(totals.values()), "grand_cancelled": cancelled,
-            "grand_investment": figures.format_yi(investment_total)}
+            "grand_investment": investment_total}  # 元: the page shows them in its unit (?money=)
 
 
 def export_rows(table):
