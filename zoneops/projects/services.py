@@ -66,6 +66,16 @@ def _validate(project):
     project.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
+def _validate_into(project, index, add_error):
+    """_validate for one of many rows: its messages through ``add_error(index, field, message)``."""
+    try:
+        _validate(project)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                add_error(index, name, message)
+
+
 def _check_unique(projects, labels, add_error):
     """项目代码 is unique in the ledger; 项目名称 is unique within its 责任单位 (one rule for the form, the
     API and imports, checked in two queries however many projects)."""
@@ -173,12 +183,7 @@ def project_import_check(*, actor, rows, reason=IMPORT_REASON, effective_on=None
             add_error(index, "responsible_unit", "请选择责任单位。")
         elif unit.pk not in may_edit:
             add_error(index, "responsible_unit", "您无权在该责任单位下录入项目。")
-        try:
-            _validate(project)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    add_error(index, name, message)
+        _validate_into(project, index, add_error)
         if row.stage != Stage.RESERVE:
             try:
                 moves[index] = _apply_stage_change(project, row.stage, reason, effective_on)[2]
@@ -232,6 +237,80 @@ def project_import(*, actor, rows, reason=IMPORT_REASON, effective_on=None):
                           "stage_changes": len(moves), "stats_included": len(included)},
                  detail=f"导入项目{len(projects)}个")
     return projects
+
+
+@dataclass
+class ProjectChange:
+    """One existing project an import updates: the ledger fields (PROJECT_FIELDS) the sheet gives, the
+    version the dry run read (None: not checked), and how messages name it (e.g. “第4行”)."""
+
+    project: Project
+    fields: dict
+    expected_version: int | None = None
+    label: str = ""
+
+
+CHANGED_SINCE_CHECK = "该项目在预检后已被他人修改，请重新预检。"
+
+
+def project_import_update_check(*, actor, changes):
+    """project_update's rules for many projects at once: known fields, project.edit on each project's
+    责任单位 (and on the new one when it moves), the version the dry run read, the model's rules and the
+    uniqueness rules. Applies the fields to the instances in memory; returns {index: {field: [messages]}}."""
+    errors = {}
+
+    def add_error(index, name, message):
+        errors.setdefault(index, {}).setdefault(name, []).append(message)
+
+    units = {change.project.responsible_unit for change in changes} | {
+        change.fields["responsible_unit"] for change in changes if change.fields.get("responsible_unit")}
+    may_edit = _allowed_units(actor, "project.edit", units)
+    for index, change in enumerate(changes):
+        project = change.project
+        unknown = set(change.fields) - set(PROJECT_FIELDS)
+        if unknown:
+            add_error(index, NON_FIELD_ERRORS, f"不能修改字段：{'、'.join(sorted(unknown))}。")
+        if project.responsible_unit_id not in may_edit:
+            add_error(index, NON_FIELD_ERRORS, "您无权修改该项目。")
+        target = change.fields.get("responsible_unit")
+        if target is not None and target.pk not in may_edit:
+            add_error(index, "responsible_unit", "您无权把项目移交给目标责任单位。")
+        if change.expected_version is not None and change.expected_version != project.version:
+            add_error(index, NON_FIELD_ERRORS, CHANGED_SINCE_CHECK)
+        for name, value in change.fields.items():
+            if name not in unknown:
+                setattr(project, name, value)
+        _validate_into(project, index, add_error)
+    _check_unique([change.project for change in changes],
+                  [change.label or f"第{index}个项目" for index, change in enumerate(changes, start=1)], add_error)
+    return errors
+
+
+def project_import_update(*, actor, changes):
+    """Update many existing projects from an import (the ledger fields only; stages move through the
+    stage form): project_import_update_check's rules, then each saved against its version, and one
+    audit row with what changed. All or nothing: the caller's transaction; raises ProjectRowsInvalid."""
+    before = [{name: getattr(change.project, name) for name in change.fields} for change in changes]
+    errors = project_import_update_check(actor=actor, changes=changes)
+    if errors:
+        raise ProjectRowsInvalid(errors)
+    changed = {}
+    with transaction.atomic():
+        for index, change in enumerate(changes):
+            project = change.project
+            fields = [name for name in change.fields if before[index][name] != getattr(project, name)]
+            if not fields:
+                continue
+            try:
+                project.save_versioned(expected_version=project.version if change.expected_version is None
+                                       else change.expected_version, fields=fields)
+            except ConflictError:
+                raise ProjectRowsInvalid({index: {NON_FIELD_ERRORS: [CHANGED_SINCE_CHECK]}}) from None
+            changed[project.pk] = {name: [before[index][name], getattr(project, name)] for name in fields}
+        audit_record(actor, "project.import_update", ("projects.project", "", "项目库Excel导入（更新）"),
+                     changes={"count": len(changed), "projects": changed},
+                     detail=f"导入更新项目{len(changed)}个")
+    return changed
 
 
 @transaction.atomic
