@@ -88,6 +88,7 @@ def ledger_row(changes=None):
            "总投资": 5000, "本年计划投资": 1000.5, "本年完成投资": None, "累计完成投资": None,
            "计划开工": date(2027, 3, 1), "计划竣工": date(2028, 6, 30), "建设地点": "甲镇工业园",
            "建设内容": "电池生产线", "包联领导": "王强", "项目专员": "lina"} | (changes or {})
+    row = dict.fromkeys(HEADERS) | row
     return [row[header] for header in HEADERS]
 
 
@@ -118,20 +119,26 @@ class TestExport:
         sheet = sheet_of(export_ledger(selectors.project_queryset(user=admin(tree))))
         assert sheet["A1"].value == "重点项目台账（截至2026年11月23日）"
         assert {str(merge) for merge in sheet.merged_cells.ranges} == {
-            "A1:S1", "A2:I2", "J2:M2", "N2:O2", "P2:Q2", "R2:S2"}
-        assert values(sheet, 2)[:10] == ["基本情况"] + [None] * 8 + ["投资情况（万元）"]
+            "A1:AE1", "A2:K2", "L2:P2", "Q2:V2", "W2:X2", "Y2:AA2", "AB2:AC2", "AD2:AE2"}
+        assert values(sheet, 2)[:12] == ["基本情况"] + [None] * 10 + ["投资情况（万元）"]
         assert values(sheet, 3) == HEADERS
-        assert values(sheet, 4) == [
-            1, "年产10万吨电子材料项目", "2603-610502-04-01-123456", "渭南新材料有限公司", "甲镇", "3985", "扩建",
-            "省重点、市重点", "开工", 10000, 1200, 800, 1300, datetime(2026, 3, 1), datetime(2027, 6, 30),
-            "经开区纬二路", "新建厂房3万平方米", "王强", "李娜"]
-        assert values(sheet, 5)[1] == "智能装备产业园" and values(sheet, 5)[9] == pytest.approx(5000.5678)
+        started = ledger[0]
+        assert dict(zip(HEADERS, values(sheet, 4), strict=True)) == {
+            "序号": 1, "项目名称": "年产10万吨电子材料项目", "项目代码": "2603-610502-04-01-123456",
+            "项目业主": "渭南新材料有限公司", "责任单位": "甲镇", "配合单位": None, "专班": None,
+            "国民经济行业": "3985", "建设性质": "扩建", "项目级别": "省重点、市重点", "阶段": "开工", "总投资": 10000,
+            "本年计划投资": 1200, "本年完成投资": 800, "以前年度累计完成投资": 200, "累计完成投资": 1300,
+            "计划开工": datetime(2026, 3, 1), "计划竣工": datetime(2027, 6, 30), "签约日期": datetime(2025, 12, 1),
+            "实际开工": datetime(2025, 12, 1), "实际竣工": None, "投产日期": None, "建设地点": "经开区纬二路",
+            "建设内容": "新建厂房3万平方米", "预计年产值（万元）": None, "预计年税收（万元）": None, "预计带动就业（人）": None,
+            "包联领导": "王强", "项目专员": "李娜", "系统编号": started.pk, "版本": started.version}
+        assert values(sheet, 5)[1] == "智能装备产业园" and values(sheet, 5)[11] == pytest.approx(5000.5678)
         assert (values(sheet, 6)[1], values(sheet, 6)[4]) == ("乙镇物流园", "乙镇")
         total = values(sheet, 7)
         assert total[:2] == ["合计", "共3个项目"]
-        assert total[9:13] == [pytest.approx(18000.5678), 2400, 800, 1300]
+        assert total[11:16] == [pytest.approx(18000.5678), 2400, 800, 200, 1300]
         assert sheet.max_row == 7
-        assert all(sheet.cell(row, column).number_format == MONEY_FORMAT for row in (4, 7) for column in range(10, 14))
+        assert all(sheet.cell(row, column).number_format == MONEY_FORMAT for row in (4, 7) for column in range(12, 17))
         assert sheet["A7"].font.bold and sheet.freeze_panes == "C4"
 
     def test_text_that_would_run_as_a_formula_stays_text(self, tree):
@@ -139,7 +146,7 @@ class TestExport:
                        responsible_unit=tree.town_a)
         sheet = sheet_of(export_ledger(selectors.project_queryset(user=admin(tree))))
         assert sheet["B4"].value == "'=HYPERLINK(\"http://evil.example\",\"点击\")" and sheet["B4"].data_type == "s"
-        assert sheet["Q4"].value == "'+cmd|' /C calc'!A0" and sheet["Q4"].data_type == "s"
+        assert sheet["X4"].value == "'+cmd|' /C calc'!A0" and sheet["X4"].data_type == "s"
 
     def test_round_trip_into_an_empty_ledger_recreates_the_projects(self, tree, ledger):
         ProjectFactory(name='=HYPERLINK("http://evil.example")', responsible_unit=tree.town_b)
@@ -148,10 +155,15 @@ class TestExport:
                   "total_investment", "year_plan_investment", "planned_start", "planned_completion", "location",
                   "content", "leader_id", "commissioner_id")
         before = sorted(Project.objects.values_list(*fields))
-        response = export_ledger(selectors.project_queryset(user=admin(tree)))
+        sheet = sheet_of(export_ledger(selectors.project_queryset(user=admin(tree))))
         Project.objects.all().delete()
+        for row in range(4, sheet.max_row):  # another ledger's 系统编号 means nothing here
+            sheet.cell(row, HEADERS.index("系统编号") + 1).value = sheet.cell(row, HEADERS.index("版本") + 1).value = None
+        buffer = io.BytesIO()
+        sheet.parent.save(buffer)
+        buffer.seek(0)
 
-        result = import_ledger(io.BytesIO(b"".join(response.streaming_content)), actor=SYSTEM, commit=True)
+        result = import_ledger(buffer, actor=SYSTEM, commit=True)
 
         assert result.ok, errors(result)
         assert result.created == 4
@@ -164,7 +176,7 @@ class TestExport:
         written = load_workbook(tmp_path / "台账.xlsx").active
         downloaded = sheet_of(export_ledger(queryset))
         assert [values(written, row) for row in range(1, 8)] == [values(downloaded, row) for row in range(1, 8)]
-        assert written.freeze_panes == "C4" and len(written.merged_cells.ranges) == 6
+        assert written.freeze_panes == "C4" and len(written.merged_cells.ranges) == 8
 
 class TestImport:
     def test_dry_run_writes_nothing_and_commit_writes_every_row_with_one_audit_row(self, tree, people):
@@ -302,8 +314,8 @@ class TestImport:
 
     def test_duplicates_against_the_ledger(self, tree, people, ledger):
         started, reserve, _other = ledger
-        result = import_ledger(ledger_file(
-            ledger_row({"项目代码": started.code}),
+        result = import_ledger(ledger_file(  # a row with an existing 项目代码 updates that project (TestRoundTrip)
+            ledger_row({"项目代码": started.code, "系统编号": reserve.pk}),
             ledger_row({"序号": 2, "项目名称": reserve.name}),
             ledger_row({"序号": 3, "项目名称": reserve.name, "责任单位": "乙镇"})), actor=SYSTEM, commit=True)
         assert errors(result) == ["第4行“项目代码”有误：该项目代码已被其他项目使用。",
