@@ -17,8 +17,8 @@ from zoneops.core.errors import PermissionDenied
 from zoneops.core.models import IndustryCode
 from zoneops.core.money import YUAN_PER_WAN
 from zoneops.exchange.xlsx import MONEY_FORMAT, UNREADABLE
-from zoneops.org.models import Scope
-from zoneops.org.tests.factories import PersonFactory, grant
+from zoneops.org.models import Scope, UnitKind
+from zoneops.org.tests.factories import PersonFactory, UnitFactory, grant
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import BuildNature, Stage, StatsStatus
 from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, write_ledger
@@ -130,7 +130,8 @@ class TestExport:
             "本年计划投资": 1200, "本年完成投资": 800, "以前年度累计完成投资": 200, "累计完成投资": 1300,
             "计划开工": datetime(2026, 3, 1), "计划竣工": datetime(2027, 6, 30), "签约日期": datetime(2025, 12, 1),
             "实际开工": datetime(2025, 12, 1), "实际竣工": None, "投产日期": None, "建设地点": "经开区纬二路",
-            "建设内容": "新建厂房3万平方米", "预计年产值（万元）": None, "预计年税收（万元）": None, "预计带动就业（人）": None,
+            "建设内容": "新建厂房3万平方米", "预计年产值（万元）": None, "预计年税收（万元）": None,
+            "预计带动就业（人）": None,
             "包联领导": "王强", "项目专员": "李娜", "系统编号": started.pk, "版本": started.version}
         assert values(sheet, 5)[1] == "智能装备产业园" and values(sheet, 5)[11] == pytest.approx(5000.5678)
         assert (values(sheet, 6)[1], values(sheet, 6)[4]) == ("乙镇物流园", "乙镇")
@@ -158,7 +159,8 @@ class TestExport:
         sheet = sheet_of(export_ledger(selectors.project_queryset(user=admin(tree))))
         Project.objects.all().delete()
         for row in range(4, sheet.max_row):  # another ledger's 系统编号 means nothing here
-            sheet.cell(row, HEADERS.index("系统编号") + 1).value = sheet.cell(row, HEADERS.index("版本") + 1).value = None
+            for header in ("系统编号", "版本"):
+                sheet.cell(row, HEADERS.index(header) + 1).value = None
         buffer = io.BytesIO()
         sheet.parent.save(buffer)
         buffer.seek(0)
@@ -470,3 +472,126 @@ class TestCommand:
         with pytest.raises(CommandError, match="发现 1 处问题"):
             call_command("import", "projects", str(path))
         assert "第4行“总投资”为公式，请粘贴为数值" in capsys.readouterr().err and nothing_written()
+
+
+def export_sheet(user):
+    return sheet_of(export_ledger(selectors.project_queryset(user=user)))
+
+
+def saved(sheet):
+    buffer = io.BytesIO()
+    sheet.parent.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def set_cell(sheet, project, header, value):
+    """The cell under ``header`` in ``project``'s row (found by 系统编号)."""
+    column = HEADERS.index(header) + 1
+    row = next(row for row in range(4, sheet.max_row)
+               if sheet.cell(row, HEADERS.index("系统编号") + 1).value == project.pk)
+    sheet.cell(row, column).value = value
+
+
+def database():
+    """Every project field, and the 配合单位, field by field."""
+    return {project["id"]: project | {"co_units": sorted(Project.objects.get(pk=project["id"]).co_units
+                                                         .values_list("pk", flat=True))}
+            for project in Project.objects.values()}
+
+
+@pytest.fixture
+def full_ledger(tree, ledger):
+    """The ledger with every round-trip field filled on the started project."""
+    started, reserve, _other = ledger
+    task_force = UnitFactory(code="tf-1", name="新材料专班", kind=UnitKind.TASK_FORCE, parent=tree.zone)
+    Project.objects.filter(pk=started.pk).update(
+        signed_on=date(2025, 10, 8), task_force=task_force, expected_output=30_000 * YUAN_PER_WAN,
+        expected_tax=1_234_5678, expected_jobs=300)
+    started.refresh_from_db()
+    started.co_units.set([tree.town_b])
+    return started, reserve, task_force
+
+
+class TestRoundTrip:
+    def test_an_untouched_export_changes_nothing(self, tree, full_ledger):
+        before = database()
+        result = import_ledger(saved(export_sheet(admin(tree))), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        assert (result.new, result.updated, result.unchanged, result.changes) == (0, 0, 3, [])
+        assert database() == before
+        assert not AuditEntry.objects.filter(action__startswith="project.import").exists()
+
+    def test_edited_cells_change_exactly_those_fields_with_audit(self, tree, people, full_ledger):
+        started, reserve, _task_force = full_ledger
+        before = database()
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "实际开工", date(2025, 11, 20))
+        set_cell(sheet, started, "包联领导", "lina")
+        set_cell(sheet, started, "配合单位", "乙镇、甲镇")
+        set_cell(sheet, reserve, "预计带动就业（人）", 120)
+
+        preview = import_ledger(saved(sheet), actor=SYSTEM, commit=False)
+        assert preview.ok, errors(preview)
+        assert (preview.new, preview.updated, preview.unchanged) == (0, 2, 1)
+        assert sorted(preview.changes) == [(4, started.name, ["实际开工", "包联领导", "配合单位"]),
+                                           (5, reserve.name, ["预计带动就业（人）"])]
+        assert database() == before
+
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        after = database()
+        leader, commissioner = people
+        assert after[started.pk] == before[started.pk] | {
+            "actual_start": date(2025, 11, 20), "leader_id": commissioner.pk,
+            "co_units": sorted([tree.town_a.pk, tree.town_b.pk]), "version": before[started.pk]["version"] + 1,
+            "updated_at": after[started.pk]["updated_at"]}
+        assert after[reserve.pk] == before[reserve.pk] | {
+            "expected_jobs": 120, "version": before[reserve.pk]["version"] + 1,
+            "updated_at": after[reserve.pk]["updated_at"]}
+        other = next(pk for pk in before if pk not in (started.pk, reserve.pk))
+        assert after[other] == before[other]
+        entry = AuditEntry.objects.get(action="project.import_update")
+        assert set(entry.changes["projects"]) == {str(started.pk), str(reserve.pk)}
+        assert set(entry.changes["projects"][str(started.pk)]) == {"actual_start", "leader", "co_units"}
+
+    def test_a_stage_moved_in_the_sheet_goes_through_the_stage_machine(self, tree, full_ledger):
+        _started, reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, reserve, "阶段", "签约")
+        set_cell(sheet, reserve, "签约日期", date(2026, 5, 6))
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        reserve.refresh_from_db()
+        assert (reserve.stage, reserve.signed_on) == (Stage.SIGNED, date(2026, 5, 6))
+        assert [record.to_state for record in stage_history(reserve)] == [Stage.SIGNED]
+
+    def test_a_row_changed_since_the_export_is_a_conflict(self, tree, full_ledger):
+        started, _reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "预计带动就业（人）", 999)
+        services.project_update(actor=SYSTEM, project=started, expected_version=started.version, location="新地点")
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert not result.ok and "导出后已被他人修改" in errors(result)[0]
+        started.refresh_from_db()
+        assert (started.expected_jobs, started.location) == (300, "新地点")
+
+    def test_a_township_cannot_update_another_townships_project(self, tree, full_ledger, ledger):
+        other = ledger[2]
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, other, "项目业主", "冒名业主")
+        result = import_ledger(saved(sheet), actor=Actor(person=township_user(tree)), commit=True)
+        assert not result.ok
+        assert any("系统编号" in message for message in errors(result))
+        other.refresh_from_db()
+        assert other.enterprise != "冒名业主"
+
+    def test_a_row_is_matched_by_its_project_code_without_a_system_number(self, tree, full_ledger):
+        started, _reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "预计带动就业（人）", 301)
+        set_cell(sheet, started, "系统编号", None)
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        started.refresh_from_db()
+        assert started.expected_jobs == 301 and Project.objects.count() == 3
