@@ -288,6 +288,11 @@ class LedgerDryRun(DryRun):
     changes: list = field(default_factory=list)  # (row number, project name, [headers that change])
 
 
+def import_summary(result):
+    """What a committed import did, in one sentence."""
+    return f"已导入：新建{result.created}个项目，更新{result.updated}个，{result.unchanged}个未变"
+
+
 _SYNC_FIELDS = tuple(column.field for column in LAYOUT.columns
                      if column.field and column.field not in ("pk", "version", "levels", "stage", "co_units"))
 
