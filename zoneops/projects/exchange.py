@@ -383,7 +383,8 @@ def _match(result, actor):
     codes = {row.values["code"] for row in result.rows if row.values.get("code") and not row.values.get("pk")}
     if not ids and not codes:
         return {}
-    projects = Project.objects.filter(Q(pk__in=ids) | Q(code__in=codes)).select_related("responsible_unit")
+    projects = (Project.objects.filter(Q(pk__in=ids) | Q(code__in=codes))
+                .select_related("responsible_unit").prefetch_related("co_units"))
     if not actor.is_system:
         projects = projects.restrict(actor.person, "project.view")
     by_pk = {project.pk: project for project in projects}
@@ -407,7 +408,8 @@ def _sync(row, project):
     """The row's differences from ``project`` as a services.ProjectSync, or None when there are none.
     A cell that did not parse changes nothing (its error is already listed)."""
     values = {name: value for name, value in row.values.items() if name not in row.failed}
-    fields = {name: values[name] for name in _SYNC_FIELDS if name in values and values[name] != getattr(project, name)}
+    fields = {name: values[name] for name in _SYNC_FIELDS if name in values and _current(project, name) != (
+        values[name].pk if name in _REFERENCE_FIELDS and values[name] is not None else values[name])}
     if "levels" in values:
         fields |= {flag: level in values["levels"] for level, flag in LEVEL_FIELDS_BY_CODE.items()
                    if getattr(project, flag) != (level in values["levels"])}
@@ -420,6 +422,11 @@ def _sync(row, project):
         return None
     return services.ProjectSync(project, fields, co_units=co_units, stage=stage,
                                 expected_version=values.get("version"), label=f"第{row.number}行")
+
+
+def _current(project, name):
+    """The project's value of a sheet field; a reference as its id (no query per row)."""
+    return getattr(project, f"{name}_id") if name in _REFERENCE_FIELDS else getattr(project, name)
 
 
 def _extras(row, project):

@@ -595,3 +595,31 @@ class TestRoundTrip:
         assert result.ok, errors(result)
         started.refresh_from_db()
         assert started.expected_jobs == 301 and Project.objects.count() == 3
+
+    def test_matching_unchanged_rows_costs_the_same_queries_for_any_number(self, tree, people):
+        leader, commissioner = people
+
+        def queries(count):
+            Project.objects.all().delete()
+            for n in range(count):
+                project = ProjectFactory(name=f"项目{n}", code=f"2603-610502-04-01-{n:06d}",
+                                         responsible_unit=tree.town_a, leader=leader, commissioner=commissioner)
+                project.co_units.set([tree.town_b])
+            file = saved(export_sheet(admin(tree)))
+            with CaptureQueriesContext(connection) as captured:
+                result = import_ledger(file, actor=SYSTEM, commit=True)
+            assert result.ok and result.unchanged == count, errors(result)
+            return len(captured)
+
+        assert queries(2) == queries(20)
+
+    def test_the_preview_page_lists_what_changes(self, client, tree, full_ledger, settings):
+        started, _reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "预计带动就业（人）", 350)
+        client.force_login(admin(tree))
+        upload = SimpleUploadedFile("台账.xlsx", saved(sheet).read())
+        page = client.post(reverse("projects:import"), {"file": upload, "check": "1"}).content.decode()
+        assert "确认后将新建 0 个项目，更新 1 个已有项目，2 个未变" in page
+        assert started.name in page and "预计带动就业（人）" in page
+        assert Project.objects.get(pk=started.pk).expected_jobs == 300  # a preview writes nothing
