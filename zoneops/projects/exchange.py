@@ -6,6 +6,9 @@ within the actor's data scope; everything else is the service's (``services.proj
 bulk-friendly ``project_create``): the model's rules, the uniqueness rules, permissions, the stage
 rules with stage history and actual dates, one transaction and one audit row. Nothing is written
 unless every row passes.
+
+A row naming an existing project (by 系统编号, else by 项目代码) updates it with the cells that differ,
+through ``services.project_import_sync`` (docs/decisions/0002-ledger-number-and-import-update.md).
 """
 
 import re
