@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -11,8 +12,9 @@ from zoneops.api.pagination import BoundedPagination, Id, Money
 from zoneops.audit.context import Actor
 from zoneops.core.errors import ValidationError
 from zoneops.core.models import IndustryCode
+from zoneops.org.models import Person, UnitKind
 from zoneops.org.scope import require_permission
-from zoneops.org.selectors import unit_get
+from zoneops.org.selectors import unit_get, unit_list
 from zoneops.projects import figures, selectors, services
 from zoneops.projects.choices import BuildNature, Stage
 from zoneops.projects.filtersets import filtered_or_invalid, project_filterset
@@ -42,10 +44,32 @@ class ProjectOut(Schema):
     reporting_from: date
     leader_id: int | None
     commissioner_id: int | None
+    co_unit_ids: list[int] = Field(description="配合单位")
+    task_force_id: int | None = Field(description="专班")
+    is_national_key: bool
+    is_provincial_key: bool
+    is_city_key: bool
+    is_district_key: bool
+    investment_before: int = Field(description="以前年度累计完成投资（元）")
+    signed_on: date | None
+    actual_completion: date | None
+    operating_on: date | None
+    location: str
+    content: str
+    expected_output: int | None = Field(description="预计年产值（元）")
+    expected_tax: int | None = Field(description="预计年税收（元）")
+    expected_jobs: int | None = Field(description="预计带动就业（人）")
+    measures: str
+    standard: str
+    reward_penalty: str
     light: str
     light_reasons: list[str]
     version: int
     updated_at: datetime
+
+    @staticmethod
+    def resolve_co_unit_ids(obj):
+        return sorted(unit.pk for unit in obj.co_units.all())
 
     @staticmethod
     def resolve_invested_cumulative(obj):
@@ -82,6 +106,17 @@ class ProjectIn(Schema):
     location: str = Field("", max_length=200)
     content: str = Field("", max_length=4000)
     reporting_from: date | None = Field(None, description="起报日期：此前期间的填报为补录；不填为录入当天")
+    investment_before: Money = 0
+    expected_output: Money | None = None
+    expected_tax: Money | None = None
+    expected_jobs: int | None = Field(None, ge=0, le=10_000_000)
+    co_unit_ids: list[Id] = Field([], max_length=50, description="配合单位")
+    task_force_id: Id | None = Field(None, description="专班")
+    leader_id: Id | None = Field(None, description="包联领导")
+    commissioner_id: Id | None = Field(None, description="项目专员")
+    measures: str = Field("", max_length=2000)
+    standard: str = Field("", max_length=2000)
+    reward_penalty: str = Field("", max_length=2000)
 
 
 class ProjectPatch(Schema):
@@ -97,6 +132,23 @@ class ProjectPatch(Schema):
     content: str | None = Field(None, max_length=4000)
     measures: str | None = Field(None, max_length=2000)
     reporting_from: date | None = None
+    responsible_unit_id: Id | None = None
+    industry_id: str | None = Field(None, max_length=4)
+    build_nature: BuildNature | None = None
+    is_national_key: bool | None = None
+    is_provincial_key: bool | None = None
+    is_city_key: bool | None = None
+    is_district_key: bool | None = None
+    investment_before: Money | None = None
+    expected_output: Money | None = None
+    expected_tax: Money | None = None
+    expected_jobs: int | None = Field(None, ge=0, le=10_000_000)
+    co_unit_ids: list[Id] | None = Field(None, max_length=50, description="配合单位")
+    task_force_id: Id | None = Field(None, description="专班")
+    leader_id: Id | None = Field(None, description="包联领导")
+    commissioner_id: Id | None = Field(None, description="项目专员")
+    standard: str | None = Field(None, max_length=2000)
+    reward_penalty: str | None = Field(None, max_length=2000)
 
 
 class StageIn(Schema):
@@ -187,6 +239,38 @@ def _industry(code):
     return industry
 
 
+def _references(request, data):
+    """The payload's ids as the objects the form offers: units the user may edit, 专班 they see, people
+    they see (or themself). An id outside them is a 422."""
+    found = {}
+    choices = {
+        "responsible_unit": unit_list(user=request.user, action="project.edit"),
+        "task_force": unit_list(user=request.user).filter(kind=UnitKind.TASK_FORCE),
+        "leader": _people(request.user), "commissioner": _people(request.user),
+    }
+    for name, queryset in choices.items():
+        if f"{name}_id" in data:
+            pk = data.pop(f"{name}_id")
+            found[name] = None if pk is None else queryset.filter(pk=pk).first()
+            if pk is not None and found[name] is None:
+                raise ValidationError({name: "不存在或不在您的数据范围内。"})
+    if "industry_id" in data:
+        found["industry"] = _industry(data.pop("industry_id"))
+    if data.get("co_unit_ids") is not None:
+        ids = set(data.pop("co_unit_ids"))
+        units = list(choices["responsible_unit"].filter(pk__in=ids))
+        if len(units) != len(ids):
+            raise ValidationError({"co_units": "配合单位不存在或不在您的数据范围内。"})
+        found["co_units"] = units
+    data.pop("co_unit_ids", None)
+    return data | found
+
+
+def _people(user):
+    people = Person.objects.filter(is_active=True).restrict(user, "person.view")
+    return people | Person.objects.unscoped().filter(pk=user.pk)  # unscoped: the user may always name themself
+
+
 def _one(request, project_id, action="project.view"):
     project = selectors.project_get(user=request.user, pk=project_id, action=action)
     selectors.with_lights([project])
@@ -199,6 +283,7 @@ class LightsPagination(BoundedPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         page["items"] = selectors.with_lights(list(page["items"]))
+        prefetch_related_objects(page["items"], "co_units")  # ProjectOut.co_unit_ids, one query per page
         return page
 
 
@@ -271,10 +356,9 @@ def project_summary(request, query: Query[SummaryQuery]):
 
 @router.post("/projects", response={201: ProjectOut}, summary="录入项目")
 def project_create(request, payload: ProjectIn):
-    unit = unit_get(user=request.user, pk=payload.responsible_unit_id, action="project.edit")
-    data = payload.dict(exclude={"responsible_unit_id", "industry_id"})
-    project = services.project_create(actor=Actor.from_request(request), responsible_unit=unit,
-                                      industry=_industry(payload.industry_id), **data)
+    unit_get(user=request.user, pk=payload.responsible_unit_id, action="project.edit")  # 404/403 as before
+    data = _references(request, payload.dict())
+    project = services.project_create(actor=Actor.from_request(request), **data)
     return Status(201, _one(request, project.pk))
 
 
@@ -286,7 +370,7 @@ def project_detail(request, project_id: Id):
 @router.patch("/projects/{project_id}", response=ProjectOut, summary="修改项目（需带版本号）")
 def project_update(request, project_id: Id, payload: ProjectPatch):
     project = selectors.project_get(user=request.user, pk=project_id, action="project.edit")
-    fields = payload.dict(exclude_unset=True, exclude={"version"})
+    fields = _references(request, payload.dict(exclude_unset=True, exclude={"version"}))
     services.project_update(actor=Actor.from_request(request), project=project, expected_version=payload.version,
                             **fields)
     return _one(request, project_id)

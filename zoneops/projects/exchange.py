@@ -6,10 +6,13 @@ within the actor's data scope; everything else is the service's (``services.proj
 bulk-friendly ``project_create``): the model's rules, the uniqueness rules, permissions, the stage
 rules with stage history and actual dates, one transaction and one audit row. Nothing is written
 unless every row passes.
+
+A row naming an existing project (by 系统编号, else by 项目代码) updates it with the cells that differ,
+through ``services.project_import_sync`` (docs/decisions/0002-ledger-number-and-import-update.md).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,7 +35,7 @@ from zoneops.exchange.xlsx import (
     read_workbook,
     write_layout,
 )
-from zoneops.org.models import Person, Unit
+from zoneops.org.models import Person, Unit, UnitKind
 from zoneops.org.scope import has_permission
 from zoneops.projects import services
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, BuildNature, Level, Stage
@@ -53,14 +56,34 @@ def parse_levels(value):
     return frozenset(levels)
 
 
-BASIC, MONEY, SCHEDULE, CONSTRUCTION, LIAISON = "基本情况", "投资情况（万元）", "时间安排", "建设情况", "包联责任"
+BASIC, MONEY, SCHEDULE, CONSTRUCTION, BENEFIT, LIAISON, SYSTEM = (
+    "基本情况", "投资情况（万元）", "时间安排", "建设情况", "预期效益", "包联责任", "系统信息")
 
+
+def parse_names(value):
+    """“经发局、财政局” → ("经发局", "财政局"): several units in one cell, 顿号 or commas between them."""
+    return tuple(part for part in re.split(r"[、,，;；\n]+", str(value).strip()) if part.strip())
+
+
+def as_count(value):
+    """A whole number (人数, 系统编号, 版本)."""
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    if not text.isdigit():
+        raise ValueError(f"应为整数，实为“{text}”")
+    return int(text)
+
+
+# 系统编号 (the project's id) and 版本 are the ledger number an import matches a row by: stable whatever
+# the sort or filter of the export (序号 is not). A row without 系统编号 is matched by 项目代码; a row
+# matching neither is a new project. 版本 is the version exported: a project changed since is a conflict.
 LAYOUT = Layout(frozen_columns=2, columns=(
     Column("序号", BASIC, width=6),
     Column("项目名称", BASIC, "name", required=True, width=30),
     Column("项目代码", BASIC, "code", width=26),
     Column("项目业主", BASIC, "enterprise", required=True, width=24),
     Column("责任单位", BASIC, "responsible_unit", required=True, width=14),
+    Column("配合单位", BASIC, "co_units", parse=parse_names, default=(), width=18),
+    Column("专班", BASIC, "task_force", width=14),
     Column("国民经济行业", BASIC, "industry", width=10),
     Column("建设性质", BASIC, "build_nature", parse=choice(BuildNature), default=BuildNature.NEW, width=10),
     Column("项目级别", BASIC, "levels", parse=parse_levels, default=frozenset(), width=14),
@@ -68,13 +91,26 @@ LAYOUT = Layout(frozen_columns=2, columns=(
     Column("总投资", MONEY, "total_investment", parse=money_wan, required=True, number_format=MONEY_FORMAT),
     Column("本年计划投资", MONEY, "year_plan_investment", parse=money_wan, default=0, number_format=MONEY_FORMAT),
     Column("本年完成投资", MONEY, number_format=MONEY_FORMAT),
+    Column("以前年度累计完成投资", MONEY, "investment_before", parse=money_wan, default=0,
+           number_format=MONEY_FORMAT, width=14),
     Column("累计完成投资", MONEY, number_format=MONEY_FORMAT),
     Column("计划开工", SCHEDULE, "planned_start", parse=as_date, default=None, number_format=DATE_FORMAT),
     Column("计划竣工", SCHEDULE, "planned_completion", parse=as_date, default=None, number_format=DATE_FORMAT),
+    Column("签约日期", SCHEDULE, "signed_on", parse=as_date, default=None, number_format=DATE_FORMAT),
+    Column("实际开工", SCHEDULE, "actual_start", parse=as_date, default=None, number_format=DATE_FORMAT),
+    Column("实际竣工", SCHEDULE, "actual_completion", parse=as_date, default=None, number_format=DATE_FORMAT),
+    Column("投产日期", SCHEDULE, "operating_on", parse=as_date, default=None, number_format=DATE_FORMAT),
     Column("建设地点", CONSTRUCTION, "location", width=20),
     Column("建设内容", CONSTRUCTION, "content", width=40),
+    Column("预计年产值（万元）", BENEFIT, "expected_output", parse=money_wan, default=None,
+           number_format=MONEY_FORMAT, width=14),
+    Column("预计年税收（万元）", BENEFIT, "expected_tax", parse=money_wan, default=None,
+           number_format=MONEY_FORMAT, width=14),
+    Column("预计带动就业（人）", BENEFIT, "expected_jobs", parse=as_count, default=None, width=14),
     Column("包联领导", LIAISON, "leader", width=10),
     Column("项目专员", LIAISON, "commissioner", width=10),
+    Column("系统编号", SYSTEM, "pk", parse=as_count, default=None, width=10),
+    Column("版本", SYSTEM, "version", parse=as_count, default=None, width=6),
 ))
 _HEADERS = {column.field for column in LAYOUT.columns if column.field}
 _MONEY_COLUMNS = [index for index, column in enumerate(LAYOUT.columns) if column.group == MONEY]
@@ -88,7 +124,8 @@ _EXPORT_FIELDS = (
     "name", "code", "enterprise", "responsible_unit__name", "industry_id", "build_nature",
     *LEVEL_FIELDS_BY_CODE.values(), "stage", "total_investment", "year_plan_investment", "invested_year",
     "invested_total", "investment_before", "planned_start", "planned_completion", "location", "content",
-    "leader__name", "commissioner__name",
+    "leader__name", "commissioner__name", "pk", "task_force__name", "signed_on", "actual_start",
+    "actual_completion", "operating_on", "expected_output", "expected_tax", "expected_jobs", "version",
 )
 
 
@@ -115,14 +152,19 @@ def _ledger_sheet(queryset):
     they are written, so the ledger is read once (a separate aggregate read it twice)."""
     today = timezone.localdate()
     labels = {name: dict(Project._meta.get_field(name).flatchoices) for name in ("stage", "build_nature")}
-    values = queryset.order_by("responsible_unit__path", "pk").values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    queryset = queryset.order_by("responsible_unit__path", "pk")
+    co_units = {}
+    for project_id, unit in (Project.co_units.through.objects.filter(project__in=queryset.values("pk"))
+                             .order_by("unit__path").values_list("project_id", "unit__name")):
+        co_units.setdefault(project_id, []).append(unit)
+    values = queryset.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
     sums = [0] * len(_MONEY_COLUMNS)  # in 元, in the order of the money columns
     count = 0
 
     def rows():
         nonlocal count
         for count, row in enumerate(values, start=1):  # noqa: B007 - count is the footer's
-            line = _export_row(count, row, labels)
+            line = _export_row(count, row, labels, co_units)
             for position, yuan in enumerate(_yuan(row)):
                 sums[position] += yuan
             yield line
@@ -137,9 +179,9 @@ def _ledger_sheet(queryset):
 
 
 def _yuan(row):
-    """总投资, 本年计划投资, 本年完成投资, 累计完成投资 of one exported tuple, in 元."""
+    """总投资, 本年计划投资, 本年完成投资, 以前年度累计完成投资, 累计完成投资 of one exported tuple, in 元."""
     total, plan, year, reported, before = row[11:16]
-    return total or 0, plan or 0, year or 0, (reported or 0) + (before or 0)
+    return total or 0, plan or 0, year or 0, before or 0, (reported or 0) + (before or 0)
 
 
 def _wan(yuan):
@@ -147,15 +189,19 @@ def _wan(yuan):
     return yuan_to_wan(yuan, places=4)
 
 
-def _export_row(number, row, labels):
+def _export_row(number, row, labels, co_units):
     (name, code, enterprise, unit, industry, build_nature, national, provincial, city, district, stage, total,
-     plan, year, reported, before, start, completion, location, content, leader, commissioner) = row
+     plan, year, reported, before, start, completion, location, content, leader, commissioner, pk, task_force,
+     signed_on, actual_start, actual_completion, operating_on, output, tax, jobs, version) = row
     levels = "、".join(level.label for level, flag in zip(LEVEL_FIELDS_BY_CODE, (national, provincial, city, district),
                                                          strict=True) if flag)
     return [
-        number, name, code or None, enterprise, unit, industry, labels["build_nature"].get(build_nature, build_nature),
-        levels, labels["stage"].get(stage, stage), _wan(total), _wan(plan), _wan(year), _wan(reported + before),
-        start, completion, location or None, content or None, leader, commissioner,
+        number, name, code or None, enterprise, unit, "、".join(co_units.get(pk, ())) or None, task_force, industry,
+        labels["build_nature"].get(build_nature, build_nature), levels, labels["stage"].get(stage, stage),
+        _wan(total), _wan(plan), _wan(year), _wan(before), _wan(reported + before),
+        start, completion, signed_on, actual_start, actual_completion, operating_on, location or None,
+        content or None, None if output is None else _wan(output), None if tax is None else _wan(tax), jobs,
+        leader, commissioner, pk, version,
     ]
 
 
@@ -181,12 +227,12 @@ def import_ledger(file, *, actor, commit, progress=None):
         with transaction.atomic():
             result = _check(parsed, actor, write=True)
     except IntegrityError:  # another writer took a 项目代码 between our check and the insert
-        result = DryRun()
+        result = LedgerDryRun()
         result.add_error(None, "", "导入时发现项目代码已被他人占用，未写入任何数据，请重新预检。")
     return result
 
 
-_REFERENCE_FIELDS = ("responsible_unit", "industry", "leader", "commissioner")
+_REFERENCE_FIELDS = ("responsible_unit", "task_force", "industry", "leader", "commissioner")
 _AMBIGUOUS = object()
 
 
@@ -197,22 +243,27 @@ class _References:
     units: dict
     people: dict
     industries: dict
+    task_forces: dict
 
     @classmethod
     def load(cls, rows, actor):
         def keys(*names):
             return {row.values[name] for row in rows for name in names if row.values.get(name)}
 
-        units = Unit.objects.filter(is_active=True).filter(
-            Q(code__in=keys("responsible_unit")) | Q(name__in=keys("responsible_unit")))
+        unit_keys = keys("responsible_unit") | {name for row in rows for name in row.values.get("co_units") or ()}
+        units = Unit.objects.filter(is_active=True).filter(Q(code__in=unit_keys) | Q(name__in=unit_keys))
+        task_forces = Unit.objects.filter(is_active=True, kind=UnitKind.TASK_FORCE).filter(
+            Q(code__in=keys("task_force")) | Q(name__in=keys("task_force")))
         person_keys = keys("leader", "commissioner")
         people = Person.objects.filter(is_active=True).filter(Q(username__in=person_keys) | Q(name__in=person_keys))
         if not actor.is_system:
             units = units.restrict(actor.person, "project.edit")
+            task_forces = task_forces.restrict(actor.person, "unit.view")
             people = people.restrict(actor.person, "person.view") | people.filter(pk=actor.person.pk)
         codes = {_industry_code(key) for key in keys("industry")}
         return cls(units=_index(units, "code", "name"), people=_index(people, "username", "name"),
-                   industries={code.pk: code for code in IndustryCode.objects.filter(code__in=codes)})
+                   industries={code.pk: code for code in IndustryCode.objects.filter(code__in=codes)},
+                   task_forces=_index(task_forces, "code", "name"))
 
 
 def _index(objects, unique_key, name):
@@ -230,34 +281,172 @@ def _industry_code(text):
     return text.split()[0].upper() if text.strip() else ""
 
 
+@dataclass
+class LedgerDryRun(DryRun):
+    """DryRun with what an import does to the projects it matched (by 系统编号 or 项目代码)."""
+
+    new: int = 0  # rows that create a project
+    updated: int = 0  # matched rows that change something (written when committing)
+    unchanged: int = 0  # matched rows identical to the project
+    changes: list = field(default_factory=list)  # (row number, project name, [headers that change])
+
+
+def import_summary(result):
+    """What a committed import did, in one sentence."""
+    return f"已导入：新建{result.created}个项目，更新{result.updated}个，{result.unchanged}个未变"
+
+
+_SYNC_FIELDS = tuple(column.field for column in LAYOUT.columns
+                     if column.field and column.field not in ("pk", "version", "levels", "stage", "co_units"))
+
+
 def _check(parsed, actor, *, write):
-    """A fresh DryRun for ``parsed``'s rows: references resolved, then the service's checks (and,
-    with ``write`` and no error so far, the write)."""
-    result = DryRun(rows=[ParsedRow(row.number, dict(row.values), set(row.failed)) for row in parsed.rows],
-                    errors=list(parsed.errors))
+    """A fresh LedgerDryRun for ``parsed``'s rows: references resolved, rows matched to existing
+    projects, then the services' checks (and, with ``write`` and no error so far, the writes)."""
+    result = LedgerDryRun(rows=[ParsedRow(row.number, dict(row.values), set(row.failed)) for row in parsed.rows],
+                          errors=list(parsed.errors))
     if not result.rows:
         return result
     references = _References.load(result.rows, actor)
     for row in result.rows:
         _resolve(row, references, result)
-    new = [_new_project(row) for row in result.rows]
-    if write and result.ok:
-        try:
-            result.created = len(services.project_import(actor=actor, rows=new))
-        except services.ProjectRowsInvalid as refused:
-            _add_service_errors(result, refused.rows)
+    matched = _match(result, actor)
+    new_rows = [index for index in range(len(result.rows)) if index not in matched]
+    syncs = {}
+    for index, project in matched.items():
+        sync = _sync(result.rows[index], project)
+        if sync is None:
+            result.unchanged += 1
+        else:
+            syncs[index] = sync
+            result.changes.append((result.rows[index].number, project.name,
+                                   [_header(name) for name in (*sync.fields, *(["co_units"] if sync.co_units is not None
+                                                                                else []),
+                                                               *(["stage"] if sync.stage else []))]))
+    result.new, result.updated = len(new_rows), len(syncs)
+    new = [_new_project(result.rows[index]) for index in new_rows]
+    if write and result.ok and not syncs:
+        _write(result, actor, new_rows, new, [])
     else:
         projects, _history, errors = services.project_import_check(actor=actor, rows=new)
-        for row, project in zip(result.rows, projects, strict=True):
-            row.instance = project
-        _add_service_errors(result, errors)
+        for index, project in zip(new_rows, projects, strict=True):
+            result.rows[index].instance = project
+        _add_service_errors(result, _by_row(new_rows, errors))
+        if syncs:
+            before = {index: _snapshot(sync.project) for index, sync in syncs.items()}
+            _moves, errors = services.project_import_sync_check(actor=actor, changes=list(syncs.values()))
+            _add_service_errors(result, _by_row(list(syncs), errors))
+            for index, sync in syncs.items():  # the check applied the changes in memory: the write starts afresh
+                for name, value in before[index].items():
+                    setattr(sync.project, name, value)
+            if write and result.ok:
+                _write(result, actor, new_rows, [_new_project(result.rows[index]) for index in new_rows],
+                       list(syncs.items()))
     result.sort_errors(LAYOUT)
     return result
 
 
-def _new_project(row):
-    """The service's row: the cells that parsed, levels as the four flags."""
+def _write(result, actor, new_rows, new, syncs):
+    """Create the new rows' projects (then set their 配合单位 and actual dates) and update the matched
+    ones, in one savepoint: all or nothing. The services' refusals become the rows' errors."""
+    step = "new"
+    try:
+        with transaction.atomic():
+            created = services.project_import(actor=actor, rows=new) if new else []
+            extras = [(index, _extras(result.rows[index], project))
+                      for index, project in zip(new_rows, created, strict=True)]
+            syncs = syncs + [(index, sync) for index, sync in extras if sync is not None]
+            step = "sync"
+            if syncs:
+                services.project_import_sync(actor=actor, changes=[sync for _index, sync in syncs])
+    except services.ProjectRowsInvalid as refused:
+        indexes = new_rows if step == "new" else [index for index, _sync in syncs]
+        _add_service_errors(result, _by_row(indexes, refused.rows))
+        return
+    result.created = len(created)
+
+
+def _snapshot(project):
+    return {field.attname: getattr(project, field.attname) for field in Project._meta.concrete_fields}
+
+
+def _by_row(indexes, errors):
+    """A service's {position: errors} for a subset of the rows as {row index: errors}."""
+    return {indexes[position]: fields for position, fields in errors.items()}
+
+
+def _header(name):
+    return "项目级别" if name in LEVEL_FIELDS_BY_CODE.values() else LAYOUT.header_for(name)
+
+
+def _match(result, actor):
+    """{row index: project} for rows naming an existing project the actor may see: by 系统编号, else by
+    项目代码. A 系统编号 the actor cannot see is an error (never a new project)."""
+    ids = {row.values["pk"] for row in result.rows if row.values.get("pk")}
+    codes = {row.values["code"] for row in result.rows if row.values.get("code") and not row.values.get("pk")}
+    if not ids and not codes:
+        return {}
+    projects = (Project.objects.filter(Q(pk__in=ids) | Q(code__in=codes))
+                .select_related("responsible_unit").prefetch_related("co_units"))
+    if not actor.is_system:
+        projects = projects.restrict(actor.person, "project.view")
+    by_pk = {project.pk: project for project in projects}
+    by_code = {project.code: project for project in by_pk.values() if project.code}
+    matched = {}
+    for index, row in enumerate(result.rows):
+        if row.values.get("pk"):
+            project = by_pk.get(row.values["pk"])
+            if project is None:
+                row.failed.add("pk")
+                result.add_error(row.number, "系统编号",
+                                 f"找不到系统编号为{row.values['pk']}的项目，或不在您的数据范围内（新项目请留空）")
+            else:
+                matched[index] = project
+        elif row.values.get("code") in by_code:
+            matched[index] = by_code[row.values["code"]]
+    return matched
+
+
+def _sync(row, project):
+    """The row's differences from ``project`` as a services.ProjectSync, or None when there are none.
+    A cell that did not parse changes nothing (its error is already listed)."""
     values = {name: value for name, value in row.values.items() if name not in row.failed}
+    fields = {name: values[name] for name in _SYNC_FIELDS if name in values and _current(project, name) != (
+        values[name].pk if name in _REFERENCE_FIELDS and values[name] is not None else values[name])}
+    if "levels" in values:
+        fields |= {flag: level in values["levels"] for level, flag in LEVEL_FIELDS_BY_CODE.items()
+                   if getattr(project, flag) != (level in values["levels"])}
+    co_units = None
+    current = {unit.pk for unit in project.co_units.all()}
+    if "co_units" in values and {unit.pk for unit in values["co_units"]} != current:
+        co_units = values["co_units"]
+    stage = values["stage"] if values.get("stage") and values["stage"] != project.stage else None
+    if not fields and co_units is None and stage is None:
+        return None
+    return services.ProjectSync(project, fields, co_units=co_units, stage=stage,
+                                expected_version=values.get("version"), label=f"第{row.number}行")
+
+
+def _current(project, name):
+    """The project's value of a sheet field; a reference as its id (no query per row)."""
+    return getattr(project, f"{name}_id") if name in _REFERENCE_FIELDS else getattr(project, name)
+
+
+def _extras(row, project):
+    """What a new row sets beyond the create: 配合单位 and the actual dates given in the sheet."""
+    values = {name: value for name, value in row.values.items() if name not in row.failed}
+    fields = {name: values[name] for name in services.IMPORT_DATE_FIELDS if values.get(name)}
+    co_units = values.get("co_units") or None
+    if not fields and not co_units:
+        return None
+    return services.ProjectSync(project, fields, co_units=co_units, label=f"第{row.number}行")
+
+
+def _new_project(row):
+    """The service's row: the cells that parsed, levels as the four flags (配合单位 and actual dates are
+    set after the create, by _extras)."""
+    values = {name: value for name, value in row.values.items()
+              if name not in row.failed and (name in services.PROJECT_FIELDS or name in ("levels", "stage"))}
     levels = values.pop("levels", frozenset())
     stage = values.pop("stage", Stage.RESERVE)
     return services.NewProject(fields=values | {LEVEL_FIELDS_BY_CODE[level]: True for level in levels},
@@ -282,9 +471,13 @@ _NOT_FOUND = {
     "leader": "找不到“{}”：请填写登录名或姓名，且须在您的数据范围内",
     "commissioner": "找不到“{}”：请填写登录名或姓名，且须在您的数据范围内",
     "industry": "找不到行业代码“{}”（GB/T 4754-2017）",
+    "task_force": "找不到专班“{}”：请填写专班代码或全称，且须在您的数据范围内",
+    "co_units": "找不到“{}”：请填写单位代码或单位全称，且须在您的数据范围内",
 }
 _AMBIGUOUS_MESSAGE = {
     "responsible_unit": "“{}”有重名单位，请改填单位代码",
+    "task_force": "“{}”有重名专班，请改填专班代码",
+    "co_units": "“{}”有重名单位，请改填单位代码",
     "leader": "“{}”有重名人员，请改填登录名",
     "commissioner": "“{}”有重名人员，请改填登录名",
 }
@@ -293,7 +486,19 @@ _AMBIGUOUS_MESSAGE = {
 def _resolve(row, references, result):
     """Replace the reference columns' text with the objects it names."""
     indexes = {"responsible_unit": references.units, "leader": references.people,
-               "commissioner": references.people, "industry": references.industries}
+               "commissioner": references.people, "industry": references.industries,
+               "task_force": references.task_forces}
+    if "co_units" not in row.failed:
+        found = []
+        for key in row.values.get("co_units") or ():
+            unit = references.units.get(key)
+            if unit is None or unit is _AMBIGUOUS:
+                row.failed.add("co_units")
+                result.add_error(row.number, LAYOUT.header_for("co_units"),
+                                 (_NOT_FOUND if unit is None else _AMBIGUOUS_MESSAGE)["co_units"].format(key))
+            else:
+                found.append(unit)
+        row.values["co_units"] = found
     for name in _REFERENCE_FIELDS:
         key = row.values.get(name)
         if name in row.failed or not key:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from zoneops.audit.services import audit_record
 from zoneops.jobs.services import Outcome
 from zoneops.org.scope import require_permission
-from zoneops.projects.exchange import import_ledger, ledger_filename, write_ledger
+from zoneops.projects.exchange import import_ledger, import_summary, ledger_filename, write_ledger
 from zoneops.projects.filtersets import project_filterset
 
 ERROR_LIMIT = 500  # problems kept for the page; the count says how many there were
@@ -30,14 +30,16 @@ def import_ledger_job(*, job, actor, progress):
                            progress=lambda rows: progress(rows * 90 // total, f"已读取{rows}行"))
     if commit or not result.ok:
         path.unlink(missing_ok=True)  # written, or refused: nothing left to confirm
-    if result.created:
-        message = f"已导入{result.created}个项目"
+    if commit and result.ok and result.rows:
+        message = import_summary(result)
     elif result.ok:
-        message = f"预检通过：{len(result.rows)}行"
+        message = (f"预检通过：{len(result.rows)}行"
+                   f"（新建{result.new}个、更新{result.updated}个、未变{result.unchanged}个）")
     else:
         message = f"{'导入' if commit else '预检'}未通过：{len(result.errors)}处问题，未写入任何数据"
     return Outcome(message=message, result={
         "commit": commit, "ok": result.ok, "rows": len(result.rows), "created": result.created,
+        "new": result.new, "updated": result.updated, "unchanged": result.unchanged,
         "errors": [[error.row_number, error.column, error.message] for error in result.errors[:ERROR_LIMIT]],
         "error_count": len(result.errors), "error_rows": result.error_row_count,
         "url": f"{reverse('projects:import')}?job={job.pk}",

@@ -316,6 +316,104 @@ def project_import_update(*, actor, changes):
     return changed
 
 
+# The actual dates an import sets as data (the stage form fills them from the stage date otherwise).
+IMPORT_DATE_FIELDS = ("signed_on", "actual_start", "actual_completion", "operating_on")
+CHANGED_SINCE_EXPORT = "该项目在导出后已被他人修改（版本{}，现为{}），请重新导出后再编辑。"
+
+
+@dataclass
+class ProjectSync:
+    """One existing project a ledger import matched, with only what differs from the database: ledger
+    fields (PROJECT_FIELDS and IMPORT_DATE_FIELDS), the 配合单位 (None: unchanged), the stage (None:
+    unchanged); the version the sheet was exported at (None: not checked) and how messages name it."""
+
+    project: Project
+    fields: dict
+    co_units: list | None = None
+    stage: str | None = None
+    expected_version: int | None = None
+    label: str = ""
+
+
+def project_import_sync_check(*, actor, changes, reason=IMPORT_REASON, effective_on=None):
+    """project_import_update_check's rules for the fields, and: the version exported, actual dates not
+    in the future, 配合单位 within the actor's project.edit units, the stage through the stage machine
+    (its rules and permission). Applies everything in memory; returns ({index: transition}, errors)."""
+    effective_on = effective_on or timezone.localdate()
+    errors = project_import_update_check(actor=actor, changes=[
+        ProjectChange(change.project, {n: v for n, v in change.fields.items() if n not in IMPORT_DATE_FIELDS},
+                      label=change.label) for change in changes])
+
+    def add_error(index, name, message):
+        errors.setdefault(index, {}).setdefault(name, []).append(message)
+
+    may_co = _allowed_units(actor, "project.edit", {unit for change in changes for unit in change.co_units or ()})
+    today, moves = timezone.localdate(), {}
+    for index, change in enumerate(changes):
+        project = change.project
+        if change.expected_version is not None and change.expected_version != project.version:
+            add_error(index, NON_FIELD_ERRORS, CHANGED_SINCE_EXPORT.format(change.expected_version, project.version))
+        if any(unit.pk not in may_co for unit in change.co_units or ()):
+            add_error(index, "co_units", "配合单位须在您的数据范围内。")
+        for name in IMPORT_DATE_FIELDS:
+            if name in change.fields:
+                if change.fields[name] and change.fields[name] > today:
+                    add_error(index, name, "实际日期不能晚于今天。")
+                setattr(project, name, change.fields[name])
+        if change.stage is not None and change.stage != project.stage:
+            try:
+                moves[index] = _apply_stage_change(project, change.stage, reason, effective_on)[2]
+            except ValidationError as error:
+                for message in error.messages:
+                    add_error(index, "stage", message)
+    _authorize_moves(actor, [change.project for change in changes], moves, add_error)
+    return moves, errors
+
+
+def project_import_sync(*, actor, changes, reason=IMPORT_REASON, effective_on=None):
+    """Update existing projects from a ledger import: project_import_sync_check's rules, then each
+    project saved against its version with only the fields that changed, its 配合单位, its stage history
+    (the stage machine's rows) and 入库纳统 following the stage, and one audit row with each project's
+    changes. All or nothing; raises ProjectRowsInvalid. Returns {project id: {field: [before, after]}}."""
+    effective_on = effective_on or timezone.localdate()
+    tracked = (*PROJECT_FIELDS, *IMPORT_DATE_FIELDS, "stage", *STAGE_DATE_FIELD.values())
+    before = [{name: getattr(change.project, name) for name in dict.fromkeys(tracked)} for change in changes]
+    moves, errors = project_import_sync_check(actor=actor, changes=changes, reason=reason, effective_on=effective_on)
+    if errors:
+        raise ProjectRowsInvalid(errors)
+    changed, history = {}, []
+    with transaction.atomic():
+        for index, change in enumerate(changes):
+            project = change.project
+            diff = {name: [old, getattr(project, name)] for name, old in before[index].items()
+                    if old != getattr(project, name)}
+            if change.co_units is not None:
+                old = sorted(str(unit) for unit in project.co_units.all())
+                new = sorted(str(unit) for unit in change.co_units)
+                if old != new:
+                    diff["co_units"] = [old, new]
+            if not diff:
+                continue
+            try:
+                project.save_versioned(expected_version=project.version if change.expected_version is None
+                                       else change.expected_version, fields=[n for n in diff if n != "co_units"])
+            except ConflictError:
+                raise ProjectRowsInvalid({index: {NON_FIELD_ERRORS: [CHANGED_SINCE_CHECK]}}) from None
+            if "co_units" in diff:
+                project.co_units.set(change.co_units)
+            if index in moves:
+                history.append(STAGE_MACHINE.history_row(project, moves[index], actor=actor, reason=reason,
+                                                         effective_on=effective_on))
+            if {"stage", "in_stats_on"} & set(diff):
+                stats_follow_stage(actor=actor, project=project)
+            changed[project.pk] = diff
+        TransitionRecord.objects.bulk_create(history, batch_size=1000)
+        audit_record(actor, "project.import_update", ("projects.project", "", "项目库Excel导入（更新）"),
+                     changes={"count": len(changed), "stage_changes": len(history), "projects": changed},
+                     detail=f"导入更新项目{len(changed)}个")
+    return changed
+
+
 @transaction.atomic
 def project_update(*, actor, project, expected_version, co_units=None, **fields):
     unknown = set(fields) - set(PROJECT_FIELDS)

@@ -30,7 +30,7 @@ from zoneops.jobs.selectors import job_get
 from zoneops.jobs.services import job_submit
 from zoneops.org.scope import require_permission
 from zoneops.projects.choices import BuildNature, Level, Stage
-from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger
+from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, import_summary
 from zoneops.projects.filtersets import project_filterset
 
 SESSION_KEY = "projects_import"
@@ -101,17 +101,18 @@ def _confirm(request):
         return _submit_job(request, token, kept.get("name", ""), rows, commit=True)
     result = import_ledger(_upload_path(token), actor=Actor.from_request(request), commit=True)
     _discard_upload(request)
-    if result.created:
-        messages.success(request, f"已导入{result.created}个项目（文件：{kept.get('name', '')}）。")
+    if result.ok and result.rows:
+        messages.success(request, f"{import_summary(result)}（文件：{kept.get('name', '')}）。")
         return redirect("projects:list")
     return _render(request, bootstrap(ImportForm()), result, token=None, filename=kept.get("name", ""))
 
 
 def _render(request, form, result, *, token, filename, job=None):
-    rows = result.rows[:PREVIEW_ROWS] if result and result.ok else []
+    rows = [row for row in result.rows if row.instance is not None][:PREVIEW_ROWS] if result and result.ok else []
     return render(request, "projects/import.html", {
         "title": "项目库导入", "form": form, "result": result, "token": token, "preview": rows,
-        "preview_truncated": bool(result and result.ok and len(result.rows) > PREVIEW_ROWS),
+        "preview_truncated": bool(result and result.ok and getattr(result, "new", 0) > PREVIEW_ROWS),
+        "changes": getattr(result, "changes", [])[:PREVIEW_ROWS],
         "filename": filename, "headers": [column.header for column in LAYOUT.columns],
         "build_natures": BuildNature.labels, "stages": Stage.labels, "levels": Level.labels, "job": job,
         "row_count": getattr(result, "row_count", None) or len(getattr(result, "rows", ())),
@@ -132,6 +133,9 @@ class _JobResult:
     error_count: int
     error_row_count: int
     rows: tuple = ()  # no row preview for a file this large
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
 
 def _large(token):
@@ -156,6 +160,8 @@ def _job_page(request):
     if job.status == Job.Status.DONE:
         outcome = job.result
         result = _JobResult(ok=outcome["ok"], row_count=outcome["rows"], created=outcome["created"],
+                            new=outcome.get("new", 0), updated=outcome.get("updated", 0),
+                            unchanged=outcome.get("unchanged", 0),
                             errors=[RowError(*error) for error in outcome["errors"]],
                             error_count=outcome["error_count"], error_row_count=outcome["error_rows"])
         kept = request.session.get(SESSION_KEY) or {}

@@ -7,8 +7,12 @@ import pytest
 
 from zoneops.audit.context import Actor
 from zoneops.core.money import YUAN_PER_WAN
+from zoneops.org.models import UnitKind
+from zoneops.org.tests.factories import UnitFactory
 from zoneops.projects import services
-from zoneops.projects.models import ProgressReport
+from zoneops.projects.api import ProjectIn, ProjectOut, ProjectPatch
+from zoneops.projects.forms import ProjectForm
+from zoneops.projects.models import ProgressReport, Project
 from zoneops.projects.tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -120,3 +124,43 @@ def test_a_name_already_used_in_the_unit_is_a_422(client, world):
     assert response.status_code == 422 and response.json()["errors"] == {"name": ["该责任单位下已有同名项目。"]}
     payload["responsible_unit_id"] = world.theirs.responsible_unit_id  # another unit: a different project
     assert client.post("/api/v1/projects", payload, content_type=JSON).status_code == 201
+
+
+def _api_name(form_field):
+    """The API's name for a ProjectForm field: references by id."""
+    if form_field == "co_units":
+        return "co_unit_ids"
+    is_reference = Project._meta.get_field(form_field).is_relation
+    return f"{form_field}_id" if is_reference else form_field
+
+
+@pytest.mark.parametrize("schema", [ProjectIn, ProjectPatch, ProjectOut])
+def test_the_api_reads_and_sets_every_field_the_form_does(schema):
+    missing = {_api_name(name) for name in ProjectForm.Meta.fields} - set(schema.model_fields)
+    assert not missing, f"{schema.__name__} lacks {sorted(missing)}"
+
+
+def test_patch_sets_and_get_reads_the_form_only_fields(client, world, tree):
+    task_force = UnitFactory(code="tf-api", name="食品专班", kind=UnitKind.TASK_FORCE, parent=tree.zone)
+    client.force_login(world.office)
+    project = client.get(f"/api/v1/projects/{world.ours.pk}").json()
+    values = {"co_unit_ids": [tree.town_b.pk], "task_force_id": task_force.pk, "leader_id": world.office.pk,
+              "commissioner_id": world.office.pk, "investment_before": 300 * YUAN_PER_WAN,
+              "expected_output": 9_000 * YUAN_PER_WAN, "expected_tax": 123_456, "expected_jobs": 80,
+              "standard": "按期开工", "reward_penalty": "通报", "is_city_key": True, "build_nature": "expansion",
+              "industry_id": "3670"}
+    response = client.patch(f"/api/v1/projects/{world.ours.pk}", {"version": project["version"], **values},
+                            content_type=JSON)
+    assert response.status_code == 200, response.content
+    read = client.get(f"/api/v1/projects/{world.ours.pk}").json()
+    assert {name: read[name] for name in values} == values
+    assert read["version"] == project["version"] + 1
+
+
+def test_a_co_unit_outside_the_scope_is_a_422(client, world, tree):
+    client.force_login(world.township)
+    response = client.patch(f"/api/v1/projects/{world.ours.pk}", {"version": world.ours.version,
+                                                                   "co_unit_ids": [tree.town_b.pk]},
+                            content_type=JSON)
+    assert response.status_code == 422 and "co_units" in response.json()["errors"]
+    assert not world.ours.co_units.exists()

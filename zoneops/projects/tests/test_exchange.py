@@ -17,8 +17,8 @@ from zoneops.core.errors import PermissionDenied
 from zoneops.core.models import IndustryCode
 from zoneops.core.money import YUAN_PER_WAN
 from zoneops.exchange.xlsx import MONEY_FORMAT, UNREADABLE
-from zoneops.org.models import Scope
-from zoneops.org.tests.factories import PersonFactory, grant
+from zoneops.org.models import Scope, UnitKind
+from zoneops.org.tests.factories import PersonFactory, UnitFactory, grant
 from zoneops.projects import selectors, services
 from zoneops.projects.choices import BuildNature, Stage, StatsStatus
 from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, write_ledger
@@ -88,6 +88,7 @@ def ledger_row(changes=None):
            "总投资": 5000, "本年计划投资": 1000.5, "本年完成投资": None, "累计完成投资": None,
            "计划开工": date(2027, 3, 1), "计划竣工": date(2028, 6, 30), "建设地点": "甲镇工业园",
            "建设内容": "电池生产线", "包联领导": "王强", "项目专员": "lina"} | (changes or {})
+    row = dict.fromkeys(HEADERS) | row
     return [row[header] for header in HEADERS]
 
 
@@ -118,20 +119,27 @@ class TestExport:
         sheet = sheet_of(export_ledger(selectors.project_queryset(user=admin(tree))))
         assert sheet["A1"].value == "重点项目台账（截至2026年11月23日）"
         assert {str(merge) for merge in sheet.merged_cells.ranges} == {
-            "A1:S1", "A2:I2", "J2:M2", "N2:O2", "P2:Q2", "R2:S2"}
-        assert values(sheet, 2)[:10] == ["基本情况"] + [None] * 8 + ["投资情况（万元）"]
+            "A1:AE1", "A2:K2", "L2:P2", "Q2:V2", "W2:X2", "Y2:AA2", "AB2:AC2", "AD2:AE2"}
+        assert values(sheet, 2)[:12] == ["基本情况"] + [None] * 10 + ["投资情况（万元）"]
         assert values(sheet, 3) == HEADERS
-        assert values(sheet, 4) == [
-            1, "年产10万吨电子材料项目", "2603-610502-04-01-123456", "渭南新材料有限公司", "甲镇", "3985", "扩建",
-            "省重点、市重点", "开工", 10000, 1200, 800, 1300, datetime(2026, 3, 1), datetime(2027, 6, 30),
-            "经开区纬二路", "新建厂房3万平方米", "王强", "李娜"]
-        assert values(sheet, 5)[1] == "智能装备产业园" and values(sheet, 5)[9] == pytest.approx(5000.5678)
+        started = ledger[0]
+        assert dict(zip(HEADERS, values(sheet, 4), strict=True)) == {
+            "序号": 1, "项目名称": "年产10万吨电子材料项目", "项目代码": "2603-610502-04-01-123456",
+            "项目业主": "渭南新材料有限公司", "责任单位": "甲镇", "配合单位": None, "专班": None,
+            "国民经济行业": "3985", "建设性质": "扩建", "项目级别": "省重点、市重点", "阶段": "开工", "总投资": 10000,
+            "本年计划投资": 1200, "本年完成投资": 800, "以前年度累计完成投资": 200, "累计完成投资": 1300,
+            "计划开工": datetime(2026, 3, 1), "计划竣工": datetime(2027, 6, 30), "签约日期": datetime(2025, 12, 1),
+            "实际开工": datetime(2025, 12, 1), "实际竣工": None, "投产日期": None, "建设地点": "经开区纬二路",
+            "建设内容": "新建厂房3万平方米", "预计年产值（万元）": None, "预计年税收（万元）": None,
+            "预计带动就业（人）": None,
+            "包联领导": "王强", "项目专员": "李娜", "系统编号": started.pk, "版本": started.version}
+        assert values(sheet, 5)[1] == "智能装备产业园" and values(sheet, 5)[11] == pytest.approx(5000.5678)
         assert (values(sheet, 6)[1], values(sheet, 6)[4]) == ("乙镇物流园", "乙镇")
         total = values(sheet, 7)
         assert total[:2] == ["合计", "共3个项目"]
-        assert total[9:13] == [pytest.approx(18000.5678), 2400, 800, 1300]
+        assert total[11:16] == [pytest.approx(18000.5678), 2400, 800, 200, 1300]
         assert sheet.max_row == 7
-        assert all(sheet.cell(row, column).number_format == MONEY_FORMAT for row in (4, 7) for column in range(10, 14))
+        assert all(sheet.cell(row, column).number_format == MONEY_FORMAT for row in (4, 7) for column in range(12, 17))
         assert sheet["A7"].font.bold and sheet.freeze_panes == "C4"
 
     def test_text_that_would_run_as_a_formula_stays_text(self, tree):
@@ -139,7 +147,7 @@ class TestExport:
                        responsible_unit=tree.town_a)
         sheet = sheet_of(export_ledger(selectors.project_queryset(user=admin(tree))))
         assert sheet["B4"].value == "'=HYPERLINK(\"http://evil.example\",\"点击\")" and sheet["B4"].data_type == "s"
-        assert sheet["Q4"].value == "'+cmd|' /C calc'!A0" and sheet["Q4"].data_type == "s"
+        assert sheet["X4"].value == "'+cmd|' /C calc'!A0" and sheet["X4"].data_type == "s"
 
     def test_round_trip_into_an_empty_ledger_recreates_the_projects(self, tree, ledger):
         ProjectFactory(name='=HYPERLINK("http://evil.example")', responsible_unit=tree.town_b)
@@ -148,10 +156,16 @@ class TestExport:
                   "total_investment", "year_plan_investment", "planned_start", "planned_completion", "location",
                   "content", "leader_id", "commissioner_id")
         before = sorted(Project.objects.values_list(*fields))
-        response = export_ledger(selectors.project_queryset(user=admin(tree)))
+        sheet = sheet_of(export_ledger(selectors.project_queryset(user=admin(tree))))
         Project.objects.all().delete()
+        for row in range(4, sheet.max_row):  # another ledger's 系统编号 means nothing here
+            for header in ("系统编号", "版本"):
+                sheet.cell(row, HEADERS.index(header) + 1).value = None
+        buffer = io.BytesIO()
+        sheet.parent.save(buffer)
+        buffer.seek(0)
 
-        result = import_ledger(io.BytesIO(b"".join(response.streaming_content)), actor=SYSTEM, commit=True)
+        result = import_ledger(buffer, actor=SYSTEM, commit=True)
 
         assert result.ok, errors(result)
         assert result.created == 4
@@ -164,7 +178,7 @@ class TestExport:
         written = load_workbook(tmp_path / "台账.xlsx").active
         downloaded = sheet_of(export_ledger(queryset))
         assert [values(written, row) for row in range(1, 8)] == [values(downloaded, row) for row in range(1, 8)]
-        assert written.freeze_panes == "C4" and len(written.merged_cells.ranges) == 6
+        assert written.freeze_panes == "C4" and len(written.merged_cells.ranges) == 8
 
 class TestImport:
     def test_dry_run_writes_nothing_and_commit_writes_every_row_with_one_audit_row(self, tree, people):
@@ -302,8 +316,8 @@ class TestImport:
 
     def test_duplicates_against_the_ledger(self, tree, people, ledger):
         started, reserve, _other = ledger
-        result = import_ledger(ledger_file(
-            ledger_row({"项目代码": started.code}),
+        result = import_ledger(ledger_file(  # a row with an existing 项目代码 updates that project (TestRoundTrip)
+            ledger_row({"项目代码": started.code, "系统编号": reserve.pk}),
             ledger_row({"序号": 2, "项目名称": reserve.name}),
             ledger_row({"序号": 3, "项目名称": reserve.name, "责任单位": "乙镇"})), actor=SYSTEM, commit=True)
         assert errors(result) == ["第4行“项目代码”有误：该项目代码已被其他项目使用。",
@@ -458,3 +472,154 @@ class TestCommand:
         with pytest.raises(CommandError, match="发现 1 处问题"):
             call_command("import", "projects", str(path))
         assert "第4行“总投资”为公式，请粘贴为数值" in capsys.readouterr().err and nothing_written()
+
+
+def export_sheet(user):
+    return sheet_of(export_ledger(selectors.project_queryset(user=user)))
+
+
+def saved(sheet):
+    buffer = io.BytesIO()
+    sheet.parent.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def set_cell(sheet, project, header, value):
+    """The cell under ``header`` in ``project``'s row (found by 系统编号)."""
+    column = HEADERS.index(header) + 1
+    row = next(row for row in range(4, sheet.max_row)
+               if sheet.cell(row, HEADERS.index("系统编号") + 1).value == project.pk)
+    sheet.cell(row, column).value = value
+
+
+def database():
+    """Every project field, and the 配合单位, field by field."""
+    return {project["id"]: project | {"co_units": sorted(Project.objects.get(pk=project["id"]).co_units
+                                                         .values_list("pk", flat=True))}
+            for project in Project.objects.values()}
+
+
+@pytest.fixture
+def full_ledger(tree, ledger):
+    """The ledger with every round-trip field filled on the started project."""
+    started, reserve, _other = ledger
+    task_force = UnitFactory(code="tf-1", name="新材料专班", kind=UnitKind.TASK_FORCE, parent=tree.zone)
+    Project.objects.filter(pk=started.pk).update(
+        signed_on=date(2025, 10, 8), task_force=task_force, expected_output=30_000 * YUAN_PER_WAN,
+        expected_tax=1_234_5678, expected_jobs=300)
+    started.refresh_from_db()
+    started.co_units.set([tree.town_b])
+    return started, reserve, task_force
+
+
+class TestRoundTrip:
+    def test_an_untouched_export_changes_nothing(self, tree, full_ledger):
+        before = database()
+        result = import_ledger(saved(export_sheet(admin(tree))), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        assert (result.new, result.updated, result.unchanged, result.changes) == (0, 0, 3, [])
+        assert database() == before
+        assert not AuditEntry.objects.filter(action__startswith="project.import").exists()
+
+    def test_edited_cells_change_exactly_those_fields_with_audit(self, tree, people, full_ledger):
+        started, reserve, _task_force = full_ledger
+        before = database()
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "实际开工", date(2025, 11, 20))
+        set_cell(sheet, started, "包联领导", "lina")
+        set_cell(sheet, started, "配合单位", "乙镇、甲镇")
+        set_cell(sheet, reserve, "预计带动就业（人）", 120)
+
+        preview = import_ledger(saved(sheet), actor=SYSTEM, commit=False)
+        assert preview.ok, errors(preview)
+        assert (preview.new, preview.updated, preview.unchanged) == (0, 2, 1)
+        assert sorted(preview.changes) == [(4, started.name, ["实际开工", "包联领导", "配合单位"]),
+                                           (5, reserve.name, ["预计带动就业（人）"])]
+        assert database() == before
+
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        after = database()
+        leader, commissioner = people
+        assert after[started.pk] == before[started.pk] | {
+            "actual_start": date(2025, 11, 20), "leader_id": commissioner.pk,
+            "co_units": sorted([tree.town_a.pk, tree.town_b.pk]), "version": before[started.pk]["version"] + 1,
+            "updated_at": after[started.pk]["updated_at"]}
+        assert after[reserve.pk] == before[reserve.pk] | {
+            "expected_jobs": 120, "version": before[reserve.pk]["version"] + 1,
+            "updated_at": after[reserve.pk]["updated_at"]}
+        other = next(pk for pk in before if pk not in (started.pk, reserve.pk))
+        assert after[other] == before[other]
+        entry = AuditEntry.objects.get(action="project.import_update")
+        assert set(entry.changes["projects"]) == {str(started.pk), str(reserve.pk)}
+        assert set(entry.changes["projects"][str(started.pk)]) == {"actual_start", "leader", "co_units"}
+
+    def test_a_stage_moved_in_the_sheet_goes_through_the_stage_machine(self, tree, full_ledger):
+        _started, reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, reserve, "阶段", "签约")
+        set_cell(sheet, reserve, "签约日期", date(2026, 5, 6))
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        reserve.refresh_from_db()
+        assert (reserve.stage, reserve.signed_on) == (Stage.SIGNED, date(2026, 5, 6))
+        assert [record.to_state for record in stage_history(reserve)] == [Stage.SIGNED]
+
+    def test_a_row_changed_since_the_export_is_a_conflict(self, tree, full_ledger):
+        started, _reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "预计带动就业（人）", 999)
+        services.project_update(actor=SYSTEM, project=started, expected_version=started.version, location="新地点")
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert not result.ok and "导出后已被他人修改" in errors(result)[0]
+        started.refresh_from_db()
+        assert (started.expected_jobs, started.location) == (300, "新地点")
+
+    def test_a_township_cannot_update_another_townships_project(self, tree, full_ledger, ledger):
+        other = ledger[2]
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, other, "项目业主", "冒名业主")
+        result = import_ledger(saved(sheet), actor=Actor(person=township_user(tree)), commit=True)
+        assert not result.ok
+        assert any("系统编号" in message for message in errors(result))
+        other.refresh_from_db()
+        assert other.enterprise != "冒名业主"
+
+    def test_a_row_is_matched_by_its_project_code_without_a_system_number(self, tree, full_ledger):
+        started, _reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "预计带动就业（人）", 301)
+        set_cell(sheet, started, "系统编号", None)
+        result = import_ledger(saved(sheet), actor=SYSTEM, commit=True)
+        assert result.ok, errors(result)
+        started.refresh_from_db()
+        assert started.expected_jobs == 301 and Project.objects.count() == 3
+
+    def test_matching_unchanged_rows_costs_the_same_queries_for_any_number(self, tree, people):
+        leader, commissioner = people
+
+        def queries(count):
+            Project.objects.all().delete()
+            for n in range(count):
+                project = ProjectFactory(name=f"项目{n}", code=f"2603-610502-04-01-{n:06d}",
+                                         responsible_unit=tree.town_a, leader=leader, commissioner=commissioner)
+                project.co_units.set([tree.town_b])
+            file = saved(export_sheet(admin(tree)))
+            with CaptureQueriesContext(connection) as captured:
+                result = import_ledger(file, actor=SYSTEM, commit=True)
+            assert result.ok and result.unchanged == count, errors(result)
+            return len(captured)
+
+        assert queries(2) == queries(20)
+
+    def test_the_preview_page_lists_what_changes(self, client, tree, full_ledger, settings):
+        started, _reserve, _task_force = full_ledger
+        sheet = export_sheet(admin(tree))
+        set_cell(sheet, started, "预计带动就业（人）", 350)
+        client.force_login(admin(tree))
+        upload = SimpleUploadedFile("台账.xlsx", saved(sheet).read())
+        page = client.post(reverse("projects:import"), {"file": upload, "check": "1"}).content.decode()
+        assert "确认后将新建 0 个项目，更新 1 个已有项目，2 个未变" in page
+        assert started.name in page and "预计带动就业（人）" in page
+        assert Project.objects.get(pk=started.pk).expected_jobs == 300  # a preview writes nothing

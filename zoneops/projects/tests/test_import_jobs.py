@@ -52,7 +52,7 @@ def test_a_large_file_is_checked_then_imported_in_the_worker(client, tree, setti
 
     _work()
     check.refresh_from_db()
-    assert (check.status, check.message) == (Job.Status.DONE, "预检通过：5行")
+    assert (check.status, check.message) == (Job.Status.DONE, "预检通过：5行（新建5个、更新0个、未变0个）")
     page = client.get(response["Location"]).content.decode()
     assert "预检通过" in page and "共 5 行" in page and 'name="confirm"' in page and "every 2s" not in page
     token = client.session["projects_import"]["token"]
@@ -65,12 +65,12 @@ def test_a_large_file_is_checked_then_imported_in_the_worker(client, tree, setti
     assert "projects_import" not in client.session
     _work()
     write.refresh_from_db()
-    assert (write.status, write.message) == (Job.Status.DONE, "已导入5个项目")
+    assert (write.status, write.message) == (Job.Status.DONE, "已导入：新建5个项目，更新0个，0个未变")
     assert Project.objects.count() == 5 and set(Project.objects.values_list("created_by", flat=True)) == {me.pk}
     assert AuditEntry.objects.get(action="project.import").actor == me
     assert not (settings.HOME / "imports" / f"{token}.xlsx").exists()
-    assert "已导入5个项目" in client.get(response["Location"]).content.decode()
-    assert "已导入5个项目" in client.get(reverse("jobs:downloads")).content.decode()
+    assert "已导入：新建5个项目，更新0个，0个未变" in client.get(response["Location"]).content.decode()
+    assert "已导入：新建5个项目，更新0个，0个未变" in client.get(reverse("jobs:downloads")).content.decode()
 
 
 def test_errors_of_a_large_file_are_listed_and_nothing_is_kept(client, tree, settings,
