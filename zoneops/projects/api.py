@@ -1,6 +1,7 @@
 """Projects over JSON: the same scoped selectors and services as the pages."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from zoneops.core.errors import ValidationError
 from zoneops.core.models import IndustryCode
 from zoneops.org.scope import require_permission
 from zoneops.org.selectors import unit_get
-from zoneops.projects import figures, selectors, services
+from zoneops.projects import figures, lights, selectors, services
 from zoneops.projects.choices import BuildNature, Stage
 from zoneops.projects.filtersets import filtered_or_invalid, project_filterset
 from zoneops.projects.flags import milestone_flag
@@ -158,6 +159,8 @@ class ProjectQuery(Schema):
     industry: str = Field("", max_length=4, description="行业代码（门类字母或数字前缀）")
     leader: Id | None = Field(None, description="包联领导")
     light: str = Field("", max_length=12, description="状态灯")
+    sort: Literal["", "light", "-light"] = Field(
+        "", description="排序：light 红灯在前，-light 绿灯在前；默认最近更新在前")
     figure: str = Field("", max_length=20, description="汇总口径代码（见 /projects/summary），与 period 一起下钻")
     period: str = Field("", max_length=12, description="期间：2026、2026-Q1 或 2026-03")
     figure_unit: Id | None = Field(None, description="只看该责任单位（不含下级）")
@@ -206,6 +209,10 @@ class LightsPagination(BoundedPagination):
 @paginate(LightsPagination)
 def project_list(request, query: Query[ProjectQuery]):
     """Without ``figure``, terminated projects are left out unless ``stage=cancelled`` (as on the ledger page)."""
+    if query.sort:  # in SQL (lights.with_light), then the default order
+        today = timezone.localdate()
+        queryset = lights.with_light(_filtered(request, query, today), today)
+        return queryset.order_by(query.sort.replace("light", "light_order"), "-updated_at", "pk")
     return _filtered(request, query).order_by("-updated_at", "pk")
 
 

@@ -85,7 +85,10 @@ def _day_of_year_of_begin(today):
 
 def with_light(queryset, today):
     """``queryset`` (``project_queryset``'s, with its annotations) annotated with ``light`` (a
-    :class:`Light` value) and ``light_order`` (red 0, yellow 1, green 2) for sorting."""
+    :class:`Light` value) and ``light_order`` (red 0, yellow 1, green 2) for sorting. Annotates once
+    (a queryset that has them already is returned as it is)."""
+    if "light_order" in queryset.query.annotations:
+        return queryset
     jan1 = date(today.year, 1, 1)
     today_doy = (today - jan1).days
     year_end_doy = (date(today.year, 12, 31) - jan1).days

@@ -16,7 +16,7 @@ from zoneops.core.money import format_wan
 from zoneops.org.models import Person, UnitKind
 from zoneops.org.scope import has_permission, may_act_on, require_permission
 from zoneops.org.selectors import unit_list
-from zoneops.projects import figures, selectors, services
+from zoneops.projects import figures, lights, selectors, services
 from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
 from zoneops.projects.filtersets import project_filterset
 from zoneops.projects.forms import (
@@ -45,7 +45,7 @@ LEDGER_TABLE = Table(columns=[
     Column("累计完成（万元）", "invested_total_wan", sort="invested_total", css="text-end text-nowrap"),
     Column("计划开工", "planned_start", sort="planned_start", css="text-nowrap"),
     Column("包联领导", "leader.name"),
-    Column("状态", "verdict"),
+    Column("状态", "verdict", sort="light_order"),  # lights.with_light: sorted in SQL
 ], default_sort="-updated_at")
 
 
@@ -64,7 +64,7 @@ def _decorate(projects):
 def project_list(request):
     require_permission(request.user, "project.view")
     filterset = project_filterset(request.GET, user=request.user)
-    queryset = filterset.qs
+    queryset = lights.with_light(filterset.qs, filterset.today)
     return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库",
                          filter_form=bootstrap(filterset.form),
                          template="projects/list.html", prepare=_decorate,

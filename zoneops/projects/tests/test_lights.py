@@ -124,3 +124,20 @@ def test_api_light_filter(tree, leader, client):
             break
         page += 1
     assert got == {p.pk for p in rows if p.verdict.light == Light.RED}
+
+
+def test_api_and_page_sort_by_light(tree, leader, client):
+    _crafted(tree)
+    rows = selectors.with_lights(list(selectors.project_queryset(user=leader, today=TODAY)), TODAY)
+    reds = sum(1 for p in rows if p.verdict.light == Light.RED)
+    greens = sum(1 for p in rows if p.verdict.light == Light.GREEN)
+    client.force_login(leader)
+    first = client.get("/api/v1/projects", {"sort": "light", "page_size": 20}).json()["items"]
+    assert reds >= 20 and {item["light"] for item in first} == {Light.RED}
+    first = client.get("/api/v1/projects", {"sort": "-light", "page_size": 20}).json()["items"]
+    assert greens >= 20 and {item["light"] for item in first} == {Light.GREEN}
+    assert client.get("/api/v1/projects", {"sort": "name"}).status_code == 422
+    page = client.get("/projects/", {"sort": "light_order"})
+    assert page.status_code == 200
+    shown = [obj.verdict.light for obj, _cells in page.context["rows"]]
+    assert shown and shown == [Light.RED] * len(shown)
