@@ -191,8 +191,8 @@ def python_lights(reads):
 
 
 def measure_lights(reads, iterations):
-    rows = [(label, measure(call, iterations)) for label, call in light_cases(reads)]
-    rows.append(("（对照）Python 逐个计算全部状态灯", measure(lambda: python_lights(reads), 3)))
+    rows = [(label, measure(call, iterations), _load()) for label, call in light_cases(reads)]
+    rows.append(("（对照）Python 逐个计算全部状态灯", measure(lambda: python_lights(reads), 3), _load()))
     return rows
 
 
@@ -296,7 +296,13 @@ def machine():
         "CPU": f"{cpu} × {os.cpu_count()}（nproc）",
         "内存": f"{int(memory) / 1024 / 1024:.1f} GiB" if memory else "?",
         "软件": f"Python {platform.python_version()}, Django {django.get_version()}, {database}",
+        "负载": _load(),
     }
+
+
+def _load():
+    """The machine's load average (1, 5, 15 min) when a figure is taken: 2 cores, so above 2 is queueing."""
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _read(path):
@@ -390,8 +396,8 @@ def _markdown(seeded, small, results, small_counts, large_counts, page_100, http
 
 def _lights_markdown(rows):
     lines = ["", "状态灯在 SQL 中计算（projects/lights.py，目标 p95 ≤ 100 ms）", "",
-             "| 读取 | p50 | p95 | 查询数 | 目标 |", "|---|---:|---:|---:|---|"]
-    for label, timing in rows:
+             "| 读取 | p50 | p95 | 查询数 | 负载（1/5/15 分钟） | 目标 |", "|---|---:|---:|---:|---|---|"]
+    for label, timing, load in rows:
         target = "—" if label.startswith("（对照）") else ("✓" if timing.p95 <= 100 else "✗")
-        lines.append(f"| {label} | {timing.p50:.1f} | {timing.p95:.1f} | {timing.queries} | {target} |")
+        lines.append(f"| {label} | {timing.p50:.1f} | {timing.p95:.1f} | {timing.queries} | {load} | {target} |")
     return "\n".join(lines) + "\n"
