@@ -64,7 +64,9 @@ def _decorate(projects):
 def project_list(request):
     require_permission(request.user, "project.view")
     filterset = project_filterset(request.GET, user=request.user)
-    queryset = lights.with_light(filterset.qs, filterset.today)
+    queryset = filterset.qs
+    if request.GET.get("sort", "").lstrip("-") == "light_order":  # only then: SQLite computes the selected
+        queryset = lights.with_light(queryset, filterset.today)  # columns of every row before it sorts
     return list_response(request, queryset=queryset, table=LEDGER_TABLE, title="项目库",
                          filter_form=bootstrap(filterset.form),
                          template="projects/list.html", prepare=_decorate,
