@@ -102,7 +102,7 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def filter_light(self, queryset, name, light):
         """Lights in SQL (lights.with_light: the rules of selectors.status_light as one annotation)."""
-        return lights.with_light(queryset, self.today).filter(light=light)
+        return lights.with_light(queryset, self.today, select=False).filter(light=light)
 
     def _cleaned(self):
         """The values that cleaned (a wrong one is left out, as the queryset leaves it out)."""

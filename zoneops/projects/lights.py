@@ -83,16 +83,18 @@ def _day_of_year_of_begin(today):
                 default=started_this_year, output_field=IntegerField())
 
 
-def with_light(queryset, today):
+def with_light(queryset, today, *, select=True):
     """``queryset`` (``project_queryset``'s, with its annotations) annotated with ``light`` (a
     :class:`Light` value) and ``light_order`` (red 0, yellow 1, green 2) for sorting. Annotates once
-    (a queryset that has them already is returned as it is)."""
+    (a queryset that has them already is returned as it is). ``select=False`` only aliases them, for
+    a filter: the rows are not sent with their light (nor is it computed twice per row)."""
     if "light_order" in queryset.query.annotations:
         return queryset
     jan1 = date(today.year, 1, 1)
     today_doy = (today - jan1).days
     year_end_doy = (date(today.year, 12, 31) - jan1).days
-    queryset = queryset.annotate(
+    add = "annotate" if select else "alias"
+    queryset = getattr(queryset, add)(
         lag_begin_doy=_day_of_year_of_begin(today),
         lag_elapsed=Value(today_doy) - F("lag_begin_doy"),
         lag_denominator=Greatest(Value(year_end_doy) - F("lag_begin_doy"), Value(1)) * F("year_plan_investment"),
@@ -113,7 +115,8 @@ def with_light(queryset, today):
                  default=Value(Light.GREEN.value), output_field=CharField())
     order = Case(*(When(light=value, then=Value(rank)) for value, rank in LIGHT_ORDER.items()),
                  output_field=IntegerField())
-    return queryset.annotate(light=light).annotate(light_order=order)
+    queryset = getattr(queryset, add)(light=light)
+    return getattr(queryset, add)(light_order=order)
 
 
 def red_lights_by_unit(queryset, today):
