@@ -161,6 +161,41 @@ class Reads:
         return [tuple(row) for row in _sql(SUMMARY_SQL)]
 
 
+# --- Lights in SQL (projects/lights.py) --------------------------------------------------------------
+
+def light_cases(reads):
+    """(label, call): the light filter, the sort by light and the red count per unit, all in SQL."""
+    from zoneops.projects import lights
+    from zoneops.projects.filtersets import project_filterset
+
+    def red_filter():
+        queryset = project_filterset({"light": "red"}, user=reads._fresh_user(), today=reads.today).qs
+        return queryset.count(), [p.pk for p in queryset.order_by("-updated_at", "pk")[:PAGE]]
+
+    def sorted_by_light():
+        queryset = selectors.project_queryset(user=reads._fresh_user(), today=reads.today)
+        return [p.pk for p in lights.with_light(queryset, reads.today).order_by("light_order", "pk")[:PAGE]]
+
+    def red_per_unit():
+        queryset = selectors.project_queryset(user=reads._fresh_user(), today=reads.today)
+        return lights.red_lights_by_unit(queryset, reads.today)
+
+    return [("按状态灯筛选（红灯：总数 + 首页20条）", red_filter), ("按状态灯排序（首页20条）", sorted_by_light),
+            ("各责任单位红灯数", red_per_unit)]
+
+
+def python_lights(reads):
+    """The former way, for comparison: every light computed in Python (selectors.with_lights)."""
+    queryset = selectors.project_queryset(user=reads._fresh_user(), today=reads.today)
+    return sum(1 for p in selectors.with_lights(list(queryset), reads.today) if p.verdict.light == "red")
+
+
+def measure_lights(reads, iterations):
+    rows = [(label, measure(call, iterations), _load()) for label, call in light_cases(reads)]
+    rows.append(("（对照）Python 逐个计算全部状态灯", measure(lambda: python_lights(reads), 3), _load()))
+    return rows
+
+
 def _busiest_project_pk():
     """A building project with the most reports: the heaviest project page."""
     return (Project.objects.filter(stage=Stage.BUILDING).annotate(n=Count("reports")).order_by("-n", "pk")
@@ -261,7 +296,13 @@ def machine():
         "CPU": f"{cpu} × {os.cpu_count()}（nproc）",
         "内存": f"{int(memory) / 1024 / 1024:.1f} GiB" if memory else "?",
         "软件": f"Python {platform.python_version()}, Django {django.get_version()}, {database}",
+        "负载": _load(),
     }
+
+
+def _load():
+    """The machine's load average (1, 5, 15 min) when a figure is taken: 2 cores, so above 2 is queueing."""
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _read(path):
@@ -299,7 +340,10 @@ def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print):
     large_counts = _query_counts(reads)
     page_100 = count_queries(lambda: reads.ledger_page(size=100))
     http = measure_http(reads, iterations)
+    light_rows = measure_lights(reads, iterations)
+    out(_lights_markdown(light_rows))
     text = _markdown(seeded, small, results, small_counts, large_counts, page_100, http, iterations)
+    text += _lights_markdown(light_rows)
     if report:
         Path(report).write_text(text)
     return text
@@ -347,4 +391,13 @@ def _markdown(seeded, small, results, small_counts, large_counts, page_100, http
         for label, status, timing in http:
             cells = f"{timing.p50:.1f} | {timing.p95:.1f} | {timing.queries}" if timing else "— | — | —"
             lines.append(f"| {label} | {status} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def _lights_markdown(rows):
+    lines = ["", "状态灯在 SQL 中计算（projects/lights.py，目标 p95 ≤ 100 ms）", "",
+             "| 读取 | p50 | p95 | 查询数 | 负载（1/5/15 分钟） | 目标 |", "|---|---:|---:|---:|---|---|"]
+    for label, timing, load in rows:
+        target = "—" if label.startswith("（对照）") else ("✓" if timing.p95 <= 100 else "✗")
+        lines.append(f"| {label} | {timing.p50:.1f} | {timing.p95:.1f} | {timing.queries} | {load} | {target} |")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.text import format_lazy
 
 from zoneops.core.errors import ValidationError
@@ -18,7 +19,7 @@ from zoneops.core.industry import codes_under
 from zoneops.core.models import IndustryCode
 from zoneops.core.widgets import PickerSelect
 from zoneops.org.selectors import unit_list
-from zoneops.projects import figures, selectors
+from zoneops.projects import figures, lights, selectors
 from zoneops.projects.choices import LEVEL_FIELDS_BY_CODE, Level, Light, ReportStatus, Stage
 from zoneops.projects.forms import ProjectFilterForm
 from zoneops.projects.forms_battle_map import BattleMapFilterForm
@@ -81,8 +82,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         fields = []
         form = ProjectFilterForm
 
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+    def __init__(self, data=None, queryset=None, *, user, today=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        self.today = today or timezone.localdate()  # the day the lights are judged on (project_queryset's)
         self.figure, self.figure_error = None, ""  # set by filter_queryset on a drill-down
         self.filters["unit"].queryset = unit_list(user=user, action="project.view").order_by("path")
         self.filters["leader"].queryset = selectors.project_leaders(user=user)
@@ -114,10 +116,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(industry_id__in=codes_under(code))
 
     def filter_light(self, queryset, name, light):
-        """Lights are computed in Python (selectors.status_light) over the rows the other filters
-        and the scope leave, then narrowed by id."""
-        ids = [project.pk for project in selectors.with_lights(list(queryset)) if project.verdict.light == light]
-        return queryset.filter(pk__in=ids)
+        """Lights in SQL (lights.with_light: the rules of selectors.status_light as one annotation)."""
+        return lights.with_light(queryset, self.today, select=False).filter(light=light)
 
     def _cleaned(self):
         """The values that cleaned (a wrong one is left out, as the queryset leaves it out)."""
@@ -156,7 +156,8 @@ class BattleMapFilterSet(ProjectFilterSet):
 def project_filterset(data, *, user, today=None, filterset_class=ProjectFilterSet):
     """The ledger's FilterSet over the user's scoped projects (with their derived figures)."""
     # Always bound (an empty query too), so the stock rule and the drill-down run for every request.
-    return filterset_class(data or {}, queryset=selectors.project_queryset(user=user, today=today), user=user)
+    return filterset_class(data or {}, queryset=selectors.project_queryset(user=user, today=today), user=user,
+                           today=today)
 
 
 def filtered_or_invalid(filterset):

@@ -146,9 +146,11 @@ def investment_lag_percent(project, today, rules):
     year_end = date(today.year, 12, 31)
     if (today - begin).days < rules.investment_lag_grace_days:
         return None  # too early in the plan to judge
-    elapsed = (today - begin).days / max((year_end - begin).days, 1)
-    done = project.invested_year / project.year_plan_investment
-    lag = round((elapsed - done) * 100)
+    # 100 × (elapsed − done) rounded half up, in integers (lights.py compares the same in SQL):
+    # elapsed = d / days_left, done = invested_year / plan.
+    d, days_left, plan = (today - begin).days, max((year_end - begin).days, 1), project.year_plan_investment
+    numerator = 200 * (d * plan - project.invested_year * days_left)
+    lag = (numerator + days_left * plan) // (2 * days_left * plan)
     return lag if lag > 0 else 0
 
 

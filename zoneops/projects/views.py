@@ -15,7 +15,7 @@ from zoneops.core.money import MONEY_UNITS, format_amount, format_wan, money_con
 from zoneops.org.models import Person, UnitKind
 from zoneops.org.scope import has_permission, may_act_on, require_permission
 from zoneops.org.selectors import unit_list
-from zoneops.projects import figures, selectors, services
+from zoneops.projects import figures, lights, selectors, services
 from zoneops.projects.choices import STATS_DOCUMENTS, Stage, StatsStatus
 from zoneops.projects.filtersets import project_filterset
 from zoneops.projects.forms import (
@@ -52,7 +52,7 @@ def ledger_table(unit="wan"):
         Column(f"累计完成（{label}）", "invested_total_wan", sort="invested_total", css="text-end text-nowrap"),
         Column("计划开工", "planned_start", sort="planned_start", css="text-nowrap"),
         Column("包联领导", "leader.name"),
-        Column("状态", "verdict"),
+        Column("状态", "verdict", sort="light_order"),  # lights.with_light: sorted in SQL
     ], default_sort="-updated_at")
 
 
@@ -80,6 +80,8 @@ def project_list(request):
     unit = money["money"]
     footer = figures.ledger_footer(queryset)
     footer["amount_wan"] = format_amount(footer["amount"], unit)  # shown as the columns are
+    if request.GET.get("sort", "").lstrip("-") == "light_order":  # only then: SQLite computes the selected
+        queryset = lights.with_light(queryset, filterset.today)  # columns of every row before it sorts
     return list_response(request, queryset=queryset, table=LEDGER_TABLES[unit], title="项目库",
                          filter_form=bootstrap(filterset.form),
                          template="projects/list.html", prepare=lambda rows: _decorate(rows, unit),
