@@ -154,8 +154,8 @@ def battle_map(iterations):
     from django.template import engines
     from django.test import RequestFactory
 
-    from zoneops.projects import battle_map as views
     from zoneops.projects.battle_map_pdf import draw_battle_map, render_battle_map
+    from zoneops.projects.views import battle_map as views
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     request = RequestFactory().get("/projects/battle-map.pdf")
@@ -186,9 +186,9 @@ def memory(documents):
     from django.conf import settings
     from django.test import RequestFactory
 
-    from zoneops.projects import battle_map as views
     from zoneops.projects.battle_map_pdf import draw_battle_map, render_battle_map
-    from zoneops.projects.views_exchange import ledger_export
+    from zoneops.projects.views import battle_map as views
+    from zoneops.projects.views.exchange import ledger_export
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     factory = RequestFactory()

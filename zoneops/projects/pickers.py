@@ -1,4 +1,5 @@
-"""Searchable pickers' endpoints: units, people and industries matching what the user typed.
+"""Searchable pickers' choices (the endpoints are in ``views/pickers.py``): units, people and industries
+matching what the user typed.
 
 Each answers ``{"results": [{"value", "text"}]}`` (at most ``LIMIT`` rows) for ``?q=``: a name
 fragment, a code (单位代码, 登录名, GB/T 4754 代码 such as ``C36`` or ``361``) or pinyin initials
@@ -9,10 +10,7 @@ holding a 系统/安全/审计管理员 grant): they are not business people to 
 
 from functools import lru_cache
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import JsonResponse
-from django.views.decorators.http import require_GET
 from pypinyin import Style, lazy_pinyin
 
 from zoneops.core.models import IndustryCode
@@ -29,10 +27,6 @@ MAX_QUERY = 50
 def initials(text):
     """'辛市镇' → 'xsz' (letters and digits kept as they are, lower case)."""
     return "".join(part[:1] for part in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
-
-
-def _query(request):
-    return (request.GET.get("q") or "").strip()[:MAX_QUERY]
 
 
 def _by_text_or_initials(queryset, q, text_filter, name_field="name"):
@@ -87,32 +81,3 @@ def industry_choices(*, q="", level=""):
 
 def industry_label(code):
     return f"{code.code} {code.name}"
-
-
-def _answer(rows):
-    return JsonResponse({"results": rows})
-
-
-@login_required
-@require_GET
-def pick_units(request):
-    action = request.GET.get("action") if request.GET.get("action") in UNIT_ACTIONS else "project.view"
-    units = unit_choices(user=request.user, q=_query(request), action=action)[:LIMIT]
-    return _answer([{"value": unit.pk, "text": unit.name,
-                     "detail": f"{unit.parent.name} · {unit.code}" if unit.parent else unit.code} for unit in units])
-
-
-@login_required
-@require_GET
-def pick_people(request):
-    people = person_choices(user=request.user, q=_query(request), led=request.GET.get("led") == "1")[:LIMIT]
-    return _answer([{"value": person.pk, "text": person.name,
-                     "detail": " · ".join(filter(None, [person.unit.name, person.title]))} for person in people])
-
-
-@login_required
-@require_GET
-def pick_industries(request):
-    codes = industry_choices(q=_query(request), level=request.GET.get("level", ""))[:LIMIT]
-    return _answer([{"value": code.code, "text": industry_label(code),
-                     "detail": code.get_level_display()} for code in codes])

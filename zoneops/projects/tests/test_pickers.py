@@ -110,7 +110,7 @@ def test_the_project_form_renders_only_the_chosen_units_and_people(client, tree,
 
 
 def test_the_project_form_refuses_an_administrator_as_leader(client, tree, people):
-    from zoneops.projects.views import _form_choices
+    from zoneops.projects.views.ledger import _form_choices
 
     request = type("R", (), {"user": people.office})
     assert people.admin not in _form_choices(request)["people"]
