@@ -84,6 +84,8 @@ def leader_walkthrough(page, artifacts, device):
 
     # The keyword box updates only the results through htmx: no page load happens.
     page.evaluate("window.zoSamePage = true")
+    if device == "phone":  # on a phone the filters fold behind 筛选
+        page.get_by_role("button", name="筛选").click()
     page.get_by_label("关键字").fill("镇")
     expect(results).not_to_contain_text("招商局")
     expect(results).to_contain_text("辛市镇")
