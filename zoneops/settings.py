@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "zoneops.demo",
     "zoneops.exchange",
     "zoneops.jobs",
+    "zoneops.notifications",
+    "zoneops.problems",
     "zoneops.dashboards",
 ]
 
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zoneops.dashboards.navigation.navigation",
                 "zoneops.accounts.context_processors.account_links",
+                "zoneops.notifications.context_processors.inbox",
             ],
         },
     }
@@ -235,6 +238,8 @@ ZONEOPS_AUDIT_CHECKPOINT_HOURS = _env_int("ZONEOPS_AUDIT_CHECKPOINT_HOURS", 1)
 ZONEOPS_PERIODIC_TASKS = [
     ("zoneops.audit.tasks.write_audit_checkpoint", ZONEOPS_AUDIT_CHECKPOINT_HOURS * 3600),
     ("zoneops.jobs.tasks.purge_expired_jobs", 3600),
+    ("zoneops.problems.tasks.escalate_overdue_problems", 3600),
+    ("zoneops.problems.tasks.remind_due_problems", 3600),
 ]
 # The API's browsable docs and OpenAPI document need a signed-in session unless this opens them.
 ZONEOPS_API_DOCS_PUBLIC = _env_bool("ZONEOPS_API_DOCS_PUBLIC")

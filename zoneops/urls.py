@@ -11,5 +11,7 @@ urlpatterns = [
     path("audit/", include("zoneops.audit.urls")),
     path("projects/", include("zoneops.projects.urls")),
     path("jobs/", include("zoneops.jobs.urls")),
+    path("problems/", include("zoneops.problems.urls")),
+    path("inbox/", include("zoneops.notifications.urls")),
     path("api/v1/", api.urls),
 ]

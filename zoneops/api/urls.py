@@ -5,7 +5,9 @@ from ninja import NinjaAPI
 from zoneops.api import errors
 from zoneops.api.auth import AUTH
 from zoneops.api.docs import VendoredSwagger, docs_access
+from zoneops.notifications.api import router as notifications_router
 from zoneops.org.api import router as org_router
+from zoneops.problems.api import router as problems_router
 from zoneops.projects.api import router as projects_router
 
 api = NinjaAPI(
@@ -23,3 +25,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", org_router)
 api.add_router("", projects_router)
+api.add_router("", problems_router)
+api.add_router("", notifications_router)
