@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zoneops.jobs",
     "zoneops.notifications",
     "zoneops.problems",
+    "zoneops.workbench",
     "zoneops.dashboards",
 ]
 
@@ -182,7 +183,7 @@ ZONEOPS_EMBEDDED_WORKER = _env_bool("ZONEOPS_EMBEDDED_WORKER", not PRODUCTION) a
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["zoneops.accounts.backends.PersonBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "dashboards:home"
+LOGIN_REDIRECT_URL = "workbench:landing"  # the workbench for most, the overview for leaders
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

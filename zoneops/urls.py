@@ -13,5 +13,6 @@ urlpatterns = [
     path("jobs/", include("zoneops.jobs.urls")),
     path("problems/", include("zoneops.problems.urls")),
     path("inbox/", include("zoneops.notifications.urls")),
+    path("workbench/", include("zoneops.workbench.urls")),
     path("api/v1/", api.urls),
 ]

@@ -34,6 +34,7 @@ MODULES = (
         NavItem("项目规则", "projects:rules", "project.rules", "sliders"),
     )),
     NavModule("督办调度", "megaphone", (
+        NavItem("工作台", "workbench:index", "unit.view", "inbox"),
         NavItem("问题台账", "problems:list", "problem.view", "exclamation-diamond"),
     )),
     NavModule("系统管理", "gear", (

@@ -15,3 +15,9 @@ class ProblemsConfig(AppConfig):
         "problem.close": ("审核问题销号", Duty.BUSINESS),
         "problem.rules": ("维护问题分类与规则", Duty.BUSINESS),
     }
+
+    def ready(self):
+        from zoneops.core import workbench
+        from zoneops.problems.workbench import problem_items
+
+        workbench.register("problems", problem_items)
