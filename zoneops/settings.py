@@ -241,6 +241,7 @@ ZONEOPS_PERIODIC_TASKS = [
     ("zoneops.jobs.tasks.purge_expired_jobs", 3600),
     ("zoneops.problems.tasks.escalate_overdue_problems", 3600),
     ("zoneops.problems.tasks.remind_due_problems", 3600),
+    ("zoneops.notifications.tasks.deliver_robot_messages", 60),
 ]
 # The API's browsable docs and OpenAPI document need a signed-in session unless this opens them.
 ZONEOPS_API_DOCS_PUBLIC = _env_bool("ZONEOPS_API_DOCS_PUBLIC")

@@ -5,12 +5,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from zoneops.audit.services import audit_record
-from zoneops.core.errors import PermissionDenied
-from zoneops.notifications.models import Notification
+from zoneops.core.errors import PermissionDenied, ValidationError
+from zoneops.notifications.models import Delivery, Notification, Robot
 
 
-def notify(people, *, kind, title, key, body="", url=""):
-    """Put one message in each person's inbox unless that person already has ``key``; returns the new rows."""
+def notify(people, *, kind, title, key, body="", url="", units=()):
+    """Put one message in each person's inbox unless that person already has ``key``; returns the new rows.
+
+    ``units``: also post it to these units' active group robots (once per robot and key, by the worker)."""
+    queue_robots(units, text=f"{title}\n{body}".strip(), key=key)
     people = [person for person in {person.pk: person for person in people if person is not None}.values()
               if person.is_active]
     if not people:
@@ -39,3 +42,33 @@ def mark_read(*, actor, notification=None, everything=False):
             notification.read_at = now
             notification.save(update_fields=["read_at"])
         return 1
+
+
+def queue_robots(units, *, text, key):
+    """Queue ``text`` for the active robots of ``units`` (idempotent by key per robot)."""
+    robots = list(Robot.objects.unscoped().filter(unit__in=[u for u in units if u is not None], is_active=True))
+    if robots:  # unscoped: the sender reaches every robot of the units it was asked to tell
+        Delivery.objects.bulk_create([Delivery(robot=robot, text=text[:2000], dedupe_key=key) for robot in robots],
+                                     ignore_conflicts=True)
+
+
+ROBOT_FIELDS = ("kind", "webhook_url", "secret", "is_active")
+
+
+def robot_save(*, actor, unit, robot=None, **values):
+    """Create or change a unit's group robot (unit.manage on the unit)."""
+    from zoneops.org.scope import may_act_on
+
+    if not actor.is_system and not may_act_on(actor, "unit.manage", unit):
+        raise PermissionDenied("您无权设置该单位的群机器人。")
+    with transaction.atomic():
+        robot = robot or Robot(unit=unit)
+        for name in ROBOT_FIELDS:
+            if name in values:
+                setattr(robot, name, values[name])
+        robot.full_clean()
+        if not robot.webhook_url.startswith(("https://", "http://")):
+            raise ValidationError({"webhook_url": "Webhook地址须为http或https。"})
+        robot.save()
+        audit_record(actor, "robot.save", robot, changes={"kind": robot.kind, "is_active": robot.is_active})
+    return robot

@@ -139,6 +139,7 @@ def _notify_transition(problem, to_status, reason):
     raiser = [problem.raised_by] if problem.raised_by_id else []
     if to_status == Status.ASSIGNED:
         notify(unit_people(problem.responsible_unit), kind=Kind.ASSIGNED, key=key, url=_url(problem),
+               units=[problem.responsible_unit],
                title=f"交办问题：{problem.title}", body=f"请于{problem.due_date:%Y-%m-%d}前办结。")
     elif to_status == Status.RETURNED:
         notify(raiser, kind=Kind.RETURNED, key=key, url=_url(problem), title=f"问题被退回：{problem.title}",
@@ -191,6 +192,7 @@ def escalate_overdue(*, actor, today=None):
                    f"超期{workdays_between(problem.due_date, today)}个工作日，自动升级至{label}"
                    f"（{problem.escalated_unit.name}）。", actor)
             notify(unit_people(problem.escalated_unit) + unit_people(problem.responsible_unit), kind=Kind.ESCALATED,
+                   units=[problem.escalated_unit, problem.responsible_unit],
                    key=f"problem:{problem.pk}:escalated:{problem.level}", url=_url(problem),
                    title=f"问题升级至{label}督办：{problem.title}",
                    body=f"责任单位{problem.responsible_unit.name}，期限{problem.due_date:%Y-%m-%d}。")
@@ -213,6 +215,7 @@ def remind_due(*, today=None):
         text = (f"已超期{problem.deadline.overdue_by(today)}个工作日" if kind == Kind.OVERDUE
                 else f"将于{problem.due_date:%Y-%m-%d}到期")
         sent += len(notify(unit_people(problem.responsible_unit), kind=kind, url=_url(problem),
+                           units=[problem.responsible_unit],
                            key=f"problem:{problem.pk}:{kind}:{today.isoformat()}",
                            title=f"问题{text}：{problem.title}"))
     return sent

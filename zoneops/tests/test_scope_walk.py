@@ -37,6 +37,7 @@ from zoneops.accounts.services import token_create
 from zoneops.audit.context import Actor
 from zoneops.core.periods import period_containing
 from zoneops.demo.zone import DEMO_USERS, EXTRA_GRANTS, GRANT_ANCHORS, TREE, _ensure_units
+from zoneops.notifications.services import robot_save
 from zoneops.org import services as org_services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
 from zoneops.org.roles import BUILTIN_ROLES
@@ -240,6 +241,7 @@ def _side(side, today, people):
                                    description=f"哨兵{side}问题描述", raising_unit=unit, responsible_unit=unit,
                                    co_units=[co_unit], project=project)
     problem_services.rules_update(actor=SYSTEM, unit=unit, escalate_after_workdays=3)
+    robot_save(actor=SYSTEM, unit=unit, kind="wecom", webhook_url=f"https://qyapi.weixin.qq.com/x?key={side}")
     sentinels += [Sentinel(side, f"哨兵{side}问题", "problem", code)]
     owners = ("demo-town-a",) if side == "B" else ()
     sentinels += [Sentinel(side, person.name, "person", code), Sentinel(side, person.username, "person", code)]

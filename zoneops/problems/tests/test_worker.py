@@ -7,7 +7,8 @@ import time_machine
 from django.core.management import call_command
 
 from zoneops.audit.context import Actor
-from zoneops.notifications.models import Notification
+from zoneops.notifications.models import Delivery, Notification
+from zoneops.notifications.services import robot_save
 from zoneops.problems import services
 from zoneops.problems.choices import EventKind, Level, Status
 from zoneops.problems.models import Problem, ProblemRules
@@ -38,6 +39,7 @@ def _levels(problem):
 
 def test_overdue_by_the_rule_escalates_one_level_and_notifies_the_new_level(people, assigned):
     ProblemRules.objects.create(unit=people.tree.zone, escalate_after_workdays=3)
+    robot_save(actor=SYSTEM, unit=people.tree.zone, kind="wecom", webhook_url="https://qyapi.weixin.qq.com/x?key=1")
     task_force_person = people.office  # the bureau's parent is the zone: the office is notified
     assert services.escalate_overdue(actor=SYSTEM, today=date(2026, 9, 22)) == []  # overdue by 2 working days
     escalated = services.escalate_overdue(actor=SYSTEM, today=date(2026, 9, 23))  # overdue by 3
@@ -48,6 +50,7 @@ def test_overdue_by_the_rule_escalates_one_level_and_notifies_the_new_level(peop
     assert "专班" in notice.title and assigned.title in notice.title
     assert Notification.objects.filter(person=people.department, kind="escalated").exists()
     assert assigned.events.filter(kind=EventKind.ESCALATED).count() == 1
+    assert Delivery.objects.get(robot__unit=people.tree.zone).text.startswith("问题升级至专班督办")  # the group too
     # The same day again: nothing more; three working days after the last escalation (24, 28, 29:
     # Friday 25 September is 中秋节): the next level.
     assert services.escalate_overdue(actor=SYSTEM, today=date(2026, 9, 23)) == []
