@@ -43,6 +43,7 @@ MODULES = (
         NavItem("角色管理", "org:role_list", "role.manage", "person-badge"),
         NavItem("授权管理", "org:grant_list", "grant.manage", "key"),
         NavItem("工作日历", "org:calendar", "unit.view", "calendar3"),
+        NavItem("群机器人", "notifications:robots", "unit.manage", "robot"),
     )),
     NavModule("安全审计", "shield-check", (
         NavItem("审计日志", "audit:entry_list", "audit.view", "journal-text"),

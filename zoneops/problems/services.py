@@ -94,14 +94,15 @@ def problem_raise(*, actor, title, category, description, raising_unit, responsi
 
 # --- Transitions ---------------------------------------------------------------------------------------------
 
-def problem_transition(*, actor, problem, to_status, reason="", review_on=None, rating=None, comment=""):
-    """Move a problem along its machine. 挂账 needs a review date; 销号 needs a 1–5 rating."""
+def problem_transition(*, actor, problem, to_status, reason="", review_on=None, rating=None, comment="", on=None):
+    """Move a problem along its machine. 挂账 needs a review date; 销号 needs a 1–5 rating.
+    ``on``: the day the move happened (default today; earlier days when loading history)."""
     with transaction.atomic():
         problem = Problem.objects.select_for_update().select_related(
             "raising_unit", "responsible_unit", "project").get(pk=problem.pk)
         move = PROBLEM_MACHINE.check(problem.status, to_status, reason)
         PROBLEM_MACHINE.authorize(actor, move, problem)
-        today = timezone.localdate()
+        today = on or timezone.localdate()
         fields = ["status"]
         if to_status == Status.PARKED:
             if review_on is None or review_on <= today:
@@ -121,7 +122,8 @@ def problem_transition(*, actor, problem, to_status, reason="", review_on=None, 
             fields += ["rating", "rating_comment", "closed_on"]
         problem.status = to_status
         problem.save(update_fields=fields)
-        PROBLEM_MACHINE.record(problem, move, actor=actor, reason=reason, audit_action="problem.transition")
+        PROBLEM_MACHINE.record(problem, move, actor=actor, reason=reason, effective_on=today,
+                               audit_action="problem.transition")
         text = f"{PROBLEM_MACHINE.label(move.source)} → {PROBLEM_MACHINE.label(move.target)}"
         if reason.strip():
             text += f"：{reason.strip()}"

@@ -105,3 +105,19 @@ def test_a_dead_robot_ends_as_failed_after_the_last_attempt(server):
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.FAILED and delivery.attempts == robots.MAX_ATTEMPTS
     assert robots.deliver_due(at) == (0, 0)
+
+
+def test_the_admin_sees_failed_deliveries_of_the_units_they_manage(client, tree):
+    from zoneops.org.tests.factories import grant
+
+    admin = PersonFactory(unit=tree.town_a)
+    grant(admin, "system_admin")
+    for unit in (tree.town_a, tree.town_b):
+        robot_save(actor=Actor.system(), unit=unit, kind=RobotKind.WECOM, webhook_url="http://127.0.0.1:9/x")
+        notify([], kind="overdue", title=f"{unit.name}超期提醒", key=f"k{unit.pk}", units=[unit])
+    Delivery.objects.update(status=Delivery.Status.FAILED, last_error="URLError: refused", attempts=6)
+    client.force_login(admin)
+    page = client.get("/inbox/robots/").content.decode()
+    assert "甲镇超期提醒" in page and "URLError: refused" in page and "乙镇超期提醒" not in page
+    client.force_login(PersonFactory(unit=tree.town_a))
+    assert client.get("/inbox/robots/").status_code == 403
