@@ -36,6 +36,7 @@ MODULES = (
     NavModule("督办调度", "megaphone", (
         NavItem("工作台", "workbench:index", "unit.view", "inbox"),
         NavItem("问题台账", "problems:list", "problem.view", "exclamation-diamond"),
+        NavItem("问题分类", "problems:categories", "problem.rules", "tags"),
     )),
     NavModule("系统管理", "gear", (
         NavItem("单位管理", "org:unit_list", "unit.view", "diagram-3"),

@@ -36,3 +36,9 @@ class TransitionForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label="办理进展", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = ProblemCategory
+        fields = ["name", "default_workdays", "sort_order", "is_active"]

@@ -14,7 +14,7 @@ from zoneops.notifications.services import notify
 from zoneops.org.models import Person, UnitKind
 from zoneops.org.scope import may_act_on
 from zoneops.problems.choices import OPEN_STATUSES, EventKind, Level, Status
-from zoneops.problems.models import Problem, ProblemCoUnit, ProblemEvent, ProblemRules
+from zoneops.problems.models import Problem, ProblemCategory, ProblemCoUnit, ProblemEvent, ProblemRules
 from zoneops.problems.workflow import PROBLEM_MACHINE
 
 
@@ -245,3 +245,26 @@ def rules_update(*, actor, unit=None, **values):
         rules.save()
         audit_record(actor, "problem.rules", rules, changes=changes)
     return rules
+
+
+CATEGORY_FIELDS = ("name", "default_workdays", "sort_order", "is_active")
+
+
+def category_save(*, actor, category=None, **values):
+    """Create or change a problem category (problem.rules): name, default working days, order, in use."""
+    from zoneops.org.scope import has_permission
+
+    if not actor.is_system and not has_permission(actor.person, "problem.rules"):
+        raise PermissionDenied("您无权维护问题分类。")
+    with transaction.atomic():
+        category = category or ProblemCategory()
+        before = {name: getattr(category, name) for name in CATEGORY_FIELDS}
+        for name in CATEGORY_FIELDS:
+            if name in values:
+                setattr(category, name, values[name])
+        category.full_clean()
+        category.save()
+        audit_record(actor, "problem.category", category,
+                     changes={name: [before[name], getattr(category, name)] for name in CATEGORY_FIELDS
+                              if before[name] != getattr(category, name)})
+    return category

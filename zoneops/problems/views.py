@@ -14,7 +14,8 @@ from zoneops.core.http import get_or_404
 from zoneops.org.scope import require_permission
 from zoneops.problems import selectors, services
 from zoneops.problems.choices import Status
-from zoneops.problems.forms import NoteForm, ProblemForm, TransitionForm
+from zoneops.problems.forms import CategoryForm, NoteForm, ProblemForm, TransitionForm
+from zoneops.problems.models import ProblemCategory
 from zoneops.problems.workflow import status_history
 from zoneops.projects.models import Project
 
@@ -110,3 +111,23 @@ def problem_note(request, pk):
     except PermissionDenied as error:
         messages.error(request, str(error) or "您无权进行该操作。")
     return redirect("problems:detail", problem.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def categories(request, pk=None):
+    """问题分类: the categories and their default deadlines, editable by holders of problem.rules."""
+    require_permission(request.user, "problem.rules")
+    category = get_or_404(ProblemCategory.objects.get, pk=pk) if pk else None
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_save(actor=Actor.from_request(request), category=category,
+                                   **{name: form.cleaned_data[name] for name in form.Meta.fields})
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "问题分类已保存。")
+            return redirect("problems:categories")
+    return render(request, "problems/categories.html", {
+        "title": "问题分类", "rows": list(ProblemCategory.objects.all()), "form": form, "category": category})

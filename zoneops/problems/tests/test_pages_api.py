@@ -5,7 +5,7 @@ import pytest
 from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.problems.choices import Status
-from zoneops.problems.models import Problem
+from zoneops.problems.models import Problem, ProblemCategory
 from zoneops.problems.tests.conftest import actor
 from zoneops.problems.tests.factories import CategoryFactory, ProblemFactory
 from zoneops.projects.tests.factories import ProjectFactory
@@ -97,3 +97,19 @@ def test_api_refuses_units_and_problems_out_of_scope(client, people, problem):
     assert api.get(f"/api/v1/problems/{problem.pk}").status_code == 404
     assert api.post(f"/api/v1/problems/{problem.pk}/transitions", {"to_status": "assigned"},
                     content_type="application/json").status_code == 404
+
+
+def test_categories_are_editable_data_for_holders_of_the_rules_permission(client, people):
+    client.force_login(people.office)
+    response = client.post("/problems/categories/", {"name": "安全生产", "default_workdays": 7, "sort_order": 20,
+                                                     "is_active": "on"})
+    assert response.status_code == 302
+    category = ProblemCategory.objects.get(name="安全生产")
+    assert category.default_workdays == 7
+    client.post(f"/problems/categories/{category.pk}/", {"name": "安全生产", "default_workdays": 12,
+                                                          "sort_order": 20})
+    category.refresh_from_db()
+    assert (category.default_workdays, category.is_active) == (12, False)
+    assert "安全生产" not in client.get("/problems/new/").content.decode()  # inactive: not offered
+    client.force_login(people.township)
+    assert client.get("/problems/categories/").status_code == 403
