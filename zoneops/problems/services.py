@@ -7,7 +7,7 @@ from django.utils import timezone
 from zoneops.audit.services import audit_record
 from zoneops.core.deadlines import due_date
 from zoneops.core.errors import PermissionDenied, ValidationError
-from zoneops.core.rulesets import nearest_rules
+from zoneops.core.rulesets import rule_book
 from zoneops.core.workdays import workdays_between
 from zoneops.notifications.models import Kind
 from zoneops.notifications.services import notify
@@ -18,9 +18,11 @@ from zoneops.problems.models import Problem, ProblemCategory, ProblemCoUnit, Pro
 from zoneops.problems.workflow import PROBLEM_MACHINE
 
 
-def rules_for(unit):
-    """The escalation/reminder rules governing ``unit`` (nearest ancestor-or-self, else the default)."""
-    return nearest_rules(ProblemRules.objects.unscoped(), unit.path) or ProblemRules()  # unscoped: rules read
+def _rules_book():
+    """Every rules row loaded once, for the worker's sweeps (unscoped: rules are read for every unit)."""
+    book = rule_book(ProblemRules.objects.unscoped())
+    fallback = ProblemRules()
+    return lambda unit: book.for_path(unit.path) or fallback
 
 
 def unit_people(unit):
@@ -172,12 +174,13 @@ def escalate_overdue(*, actor, today=None):
     """Raise by one level each open problem overdue by the rule's working days since its due date (or
     since its last escalation), and notify the new level's unit. Idempotent within a day."""
     today = today or timezone.localdate()
+    rules_of = _rules_book()
     escalated = []
     candidates = (Problem.objects.unscoped()  # unscoped: the worker's sweep over every unit
                   .filter(status__in=OPEN_STATUSES, due_date__lt=today, level__lt=Level.HEAD)
                   .select_related("responsible_unit", "project"))
     for problem in candidates:
-        rule = rules_for(problem.responsible_unit)
+        rule = rules_of(problem.responsible_unit)
         since = max(problem.due_date, problem.escalated_on or problem.due_date)
         if workdays_between(since, today) < rule.escalate_after_workdays:
             continue
@@ -206,10 +209,11 @@ def remind_due(*, today=None):
     """Due-soon and overdue reminders to the responsible unit, at most one of each per problem and day:
     the key names the day, so re-running (a restarted worker) neither loses nor repeats one."""
     today = today or timezone.localdate()
+    rules_of = _rules_book()
     sent = 0
     for problem in (Problem.objects.unscoped()  # unscoped: the worker's sweep over every unit
                     .filter(status__in=OPEN_STATUSES).select_related("responsible_unit")):
-        rule = rules_for(problem.responsible_unit)
+        rule = rules_of(problem.responsible_unit)
         state = problem.deadline.state(today, within=rule.remind_before_workdays)
         if state.value not in ("due_soon", "overdue"):
             continue
