@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "zoneops.demo",
     "zoneops.exchange",
     "zoneops.jobs",
+    "zoneops.notifications",
+    "zoneops.problems",
+    "zoneops.workbench",
     "zoneops.dashboards",
 ]
 
@@ -109,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zoneops.dashboards.navigation.navigation",
                 "zoneops.accounts.context_processors.account_links",
+                "zoneops.notifications.context_processors.inbox",
             ],
         },
     }
@@ -179,7 +183,7 @@ ZONEOPS_EMBEDDED_WORKER = _env_bool("ZONEOPS_EMBEDDED_WORKER", not PRODUCTION) a
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["zoneops.accounts.backends.PersonBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "dashboards:home"
+LOGIN_REDIRECT_URL = "workbench:landing"  # the workbench for most, the overview for leaders
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -235,6 +239,9 @@ ZONEOPS_AUDIT_CHECKPOINT_HOURS = _env_int("ZONEOPS_AUDIT_CHECKPOINT_HOURS", 1)
 ZONEOPS_PERIODIC_TASKS = [
     ("zoneops.audit.tasks.write_audit_checkpoint", ZONEOPS_AUDIT_CHECKPOINT_HOURS * 3600),
     ("zoneops.jobs.tasks.purge_expired_jobs", 3600),
+    ("zoneops.problems.tasks.escalate_overdue_problems", 3600),
+    ("zoneops.problems.tasks.remind_due_problems", 3600),
+    ("zoneops.notifications.tasks.deliver_robot_messages", 60),
 ]
 # The API's browsable docs and OpenAPI document need a signed-in session unless this opens them.
 ZONEOPS_API_DOCS_PUBLIC = _env_bool("ZONEOPS_API_DOCS_PUBLIC")

@@ -12,5 +12,8 @@ urlpatterns = [
     path("projects/", include("zoneops.projects.urls")),
     path("jobs/", include("zoneops.jobs.urls")),
     path("intake/", include("zoneops.exchange.urls")),
+    path("problems/", include("zoneops.problems.urls")),
+    path("inbox/", include("zoneops.notifications.urls")),
+    path("workbench/", include("zoneops.workbench.urls")),
     path("api/v1/", api.urls),
 ]

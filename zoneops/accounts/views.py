@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -39,7 +40,7 @@ def login_view(request):
         except SignInRefused as refused:
             form.add_error(None, refused.message)
         else:
-            return redirect(safe_next(request, "dashboards:home"))
+            return redirect(safe_next(request, settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts/login.html",
                   {"form": form, "expired": "expired" in request.GET, "next": request.GET.get("next", "")})
 

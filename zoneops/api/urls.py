@@ -5,8 +5,11 @@ from ninja import NinjaAPI
 from zoneops.api import errors
 from zoneops.api.auth import AUTH
 from zoneops.api.docs import VendoredSwagger, docs_access
+from zoneops.notifications.api import router as notifications_router
 from zoneops.org.api import router as org_router
+from zoneops.problems.api import router as problems_router
 from zoneops.projects.api import router as projects_router
+from zoneops.workbench.api import router as workbench_router
 
 api = NinjaAPI(
     title="ZoneOps API",
@@ -23,3 +26,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", org_router)
 api.add_router("", projects_router)
+api.add_router("", problems_router)
+api.add_router("", notifications_router)
+api.add_router("", workbench_router)

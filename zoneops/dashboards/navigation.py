@@ -35,12 +35,18 @@ MODULES = (
         NavItem("节点模板", "projects:templates", "project.rules", "list-ol"),
         NavItem("项目规则", "projects:rules", "project.rules", "sliders"),
     )),
+    NavModule("督办调度", "megaphone", (
+        NavItem("工作台", "workbench:index", "unit.view", "inbox"),
+        NavItem("问题台账", "problems:list", "problem.view", "exclamation-diamond"),
+        NavItem("问题分类", "problems:categories", "problem.rules", "tags"),
+    )),
     NavModule("系统管理", "gear", (
         NavItem("单位管理", "org:unit_list", "unit.view", "diagram-3"),
         NavItem("人员管理", "org:person_list", "person.view", "people"),
         NavItem("角色管理", "org:role_list", "role.manage", "person-badge"),
         NavItem("授权管理", "org:grant_list", "grant.manage", "key"),
         NavItem("工作日历", "org:calendar", "unit.view", "calendar3"),
+        NavItem("群机器人", "notifications:robots", "unit.manage", "robot"),
     )),
     NavModule("安全审计", "shield-check", (
         NavItem("审计日志", "audit:entry_list", "audit.view", "journal-text"),

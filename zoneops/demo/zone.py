@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from zoneops.audit.context import Actor
+from zoneops.demo.problems import build_demo_problems
 from zoneops.demo.projects import build_demo_projects
 from zoneops.org import services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
@@ -117,4 +118,5 @@ def build_demo_zone(password=None, today=None):
         Person.objects.filter(pk=person.pk).update(must_change_password=False)
     _ensure_extra_grants(actor)
     build_demo_projects(today=today)
+    build_demo_problems(today=today)
     return (password if created_any or settings.ZONEOPS_DEMO_PASSWORD else None), DEMO_USERS

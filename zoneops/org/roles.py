@@ -5,6 +5,9 @@ from zoneops.org.permissions import Duty
 VIEW = ["unit.view", "person.view"]
 PROJECT_ALL = ["project.view", "project.edit", "project.stage", "project.report", "project.review",
                "project.approval", "project.rules", "project.replan"]
+# 销号 is approved by the raiser or a leader (problem.close), not by the office that assigns.
+PROBLEM_OFFICE = ["problem.view", "problem.raise", "problem.assign", "problem.handle", "problem.rules"]
+PROBLEM_WORK = ["problem.view", "problem.raise", "problem.handle"]
 
 BUILTIN_ROLES = [
     {"code": "system_admin", "name": "系统管理员", "duty": Duty.SYSTEM_ADMIN,
@@ -15,17 +18,18 @@ BUILTIN_ROLES = [
      "description": "管理角色、授权与账号锁定"},
     {"code": "auditor", "name": "审计管理员", "duty": Duty.AUDITOR,
      "permissions": ["audit.view"], "description": "只读审计日志，不能修改人员与授权"},
-    {"code": "leader", "name": "区领导", "duty": Duty.BUSINESS, "permissions": VIEW + ["project.view"],
+    {"code": "leader", "name": "区领导", "duty": Duty.BUSINESS,
+     "permissions": VIEW + ["project.view", "problem.view", "problem.close"],
      "description": "查看全区数据，包联项目与线索"},
     {"code": "investment", "name": "招商业务", "duty": Duty.BUSINESS, "permissions": VIEW + ["project.view"],
      "description": "招商局、驻外招商组：线索、签约、到位资金"},
-    {"code": "projects", "name": "项目管理", "duty": Duty.BUSINESS, "permissions": VIEW + PROJECT_ALL,
+    {"code": "projects", "name": "项目管理", "duty": Duty.BUSINESS, "permissions": VIEW + PROJECT_ALL + PROBLEM_OFFICE,
      "description": "项目办：项目库、节点、调度"},
     {"code": "department", "name": "部门业务", "duty": Duty.BUSINESS,
-     "permissions": VIEW + ["project.view", "project.approval"],
+     "permissions": VIEW + ["project.view", "project.approval"] + PROBLEM_WORK,
      "description": "职能部门：办理交办问题与审批"},
     {"code": "township", "name": "乡镇园区业务", "duty": Duty.BUSINESS,
-     "permissions": VIEW + ["project.view", "project.edit", "project.report"],
+     "permissions": VIEW + ["project.view", "project.edit", "project.report"] + PROBLEM_WORK,
      "description": "乡镇、园区：本辖区项目与线索"},
     {"code": "commissioner", "name": "项目专员", "duty": Duty.BUSINESS,
      "permissions": ["unit.view", "project.view", "project.report"],

@@ -17,3 +17,9 @@ class ProjectsConfig(AppConfig):
         "project.approval": ("登记审批事项", Duty.BUSINESS),
         "project.rules": ("维护项目规则与纳统计划", Duty.BUSINESS),
     }
+
+    def ready(self):
+        from zoneops.core import workbench
+        from zoneops.projects.workbench import project_items
+
+        workbench.register("projects", project_items)

@@ -38,10 +38,13 @@ from zoneops.audit.context import Actor
 from zoneops.core.periods import period_containing
 from zoneops.demo.zone import DEMO_USERS, EXTRA_GRANTS, GRANT_ANCHORS, TREE, _ensure_units
 from zoneops.exchange.intake import services as intake
+from zoneops.notifications.services import robot_save
 from zoneops.org import services as org_services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
 from zoneops.org.roles import BUILTIN_ROLES
 from zoneops.org.scope import SELF
+from zoneops.problems import services as problem_services
+from zoneops.problems.models import ProblemCategory
 from zoneops.projects import services
 from zoneops.projects.choices import ApprovalStage, Stage
 from zoneops.projects.models import ProjectRules
@@ -73,6 +76,8 @@ REVEALS = {
     "person": {"person.view", "person.manage", "grant.manage", "account.unlock"},
     "project": {"project.view", "project.edit", "project.stage", "project.report", "project.review",
                 "project.approval", "project.rules", "project.replan"},
+    "problem": {"problem.view", "problem.raise", "problem.assign", "problem.handle", "problem.close",
+                "problem.rules"},
 }
 
 
@@ -91,6 +96,7 @@ def _parents():
     parents["sentinel-x"] = X_PARENT
     for side, (code, _pk) in SIDES.items():
         parents[f"sentinel-{side.lower()}-sub"] = code
+        parents[f"sentinel-{side.lower()}-co"] = code  # a problem's co-unit (its name is no sentinel)
     return parents
 
 
@@ -236,6 +242,18 @@ def _side(side, today, people):
         total_investment=90_000_000, commissioner=people["demo-town-a"] if side == "B" else None)
     services.project_change_stage(actor=SYSTEM, project=candidate, to_stage=Stage.STARTED, reason="补录",
                                   effective_on=today - timedelta(days=150))
+    # A problem of the side's unit with a co-unit beneath it, and the unit's own problem rules.
+    # A problem's page names its co-units, which its viewers may see whatever their unit scope: the
+    # co-unit's name is no sentinel (the row linking it is, through the shared id).
+    co_unit = org_services.unit_create(actor=SYSTEM, parent=unit, code=f"sentinel-{side.lower()}-co",
+                                       name=f"协办{side}", kind=UnitKind.DEPARTMENT)
+    category = ProblemCategory.objects.get(name="土地")
+    problem_services.problem_raise(actor=SYSTEM, title=f"哨兵{side}问题", category=category,
+                                   description=f"哨兵{side}问题描述", raising_unit=unit, responsible_unit=unit,
+                                   co_units=[co_unit], project=project)
+    problem_services.rules_update(actor=SYSTEM, unit=unit, escalate_after_workdays=3)
+    robot_save(actor=SYSTEM, unit=unit, kind="wecom", webhook_url=f"https://qyapi.weixin.qq.com/x?key={side}")
+    sentinels += [Sentinel(side, f"哨兵{side}问题", "problem", code)]
     owners = ("demo-town-a",) if side == "B" else ()
     sentinels += [Sentinel(side, person.name, "person", code), Sentinel(side, person.username, "person", code)]
     sentinels += [Sentinel(side, f"哨兵{side}{what}", "project", code)

@@ -29,7 +29,7 @@ def person(tree):
 
 def test_correct_password_signs_in_and_is_audited(client, person):
     response = sign_in(client, "zhang")
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/workbench/start/"  # landing: workbench
     assert client.get("/").status_code == 200
     entry = AuditEntry.objects.filter(action="auth.login").first()
     assert entry.result == "success" and entry.actor_id == person.pk and entry.ip == "192.0.2.10"
