@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from zoneops.api import errors
 from zoneops.api.auth import AUTH
 from zoneops.api.docs import VendoredSwagger, docs_access
+from zoneops.enterprises.api import router as enterprises_router
 from zoneops.org.api import router as org_router
 from zoneops.projects.api import router as projects_router
 
@@ -23,3 +24,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", org_router)
 api.add_router("", projects_router)
+api.add_router("", enterprises_router)

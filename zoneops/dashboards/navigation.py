@@ -33,6 +33,9 @@ MODULES = (
         NavItem("节点模板", "projects:templates", "project.rules", "list-ol"),
         NavItem("项目规则", "projects:rules", "project.rules", "sliders"),
     )),
+    NavModule("招商引资", "briefcase", (
+        NavItem("企业库", "enterprises:list", "enterprise.view", "buildings"),
+    )),
     NavModule("系统管理", "gear", (
         NavItem("单位管理", "org:unit_list", "unit.view", "diagram-3"),
         NavItem("人员管理", "org:person_list", "person.view", "people"),
