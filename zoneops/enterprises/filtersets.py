@@ -54,7 +54,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(region_id__startswith=value.strip())
+        return queryset.filter(region__code__startswith=value.strip())
 
     def filter_industry(self, queryset, name, value):
         code = value.strip().upper()

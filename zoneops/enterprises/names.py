@@ -37,10 +37,9 @@ def name_key(name):
     text = _simplified(text)
     text = _DROP.sub("", text)
     for suffix in SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text = text[: -len(suffix)]
-            if suffix == "集团有限公司":
-                text += _KEEP_GROUP
+        if text.endswith(suffix):  # the longest suffix decides; a name that is only a suffix stays whole
+            if len(text) > len(suffix):
+                text = text[: -len(suffix)] + (_KEEP_GROUP if suffix == "集团有限公司" else "")
             break
     return text[:200]
 
