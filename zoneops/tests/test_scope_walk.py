@@ -37,6 +37,8 @@ from zoneops.accounts.services import token_create
 from zoneops.audit.context import Actor
 from zoneops.core.periods import period_containing
 from zoneops.demo.zone import DEMO_USERS, EXTRA_GRANTS, GRANT_ANCHORS, TREE, _ensure_units
+from zoneops.enterprises import services as enterprise_services
+from zoneops.enterprises.tests.factories import VALID_CODES
 from zoneops.org import services as org_services
 from zoneops.org.models import Person, Role, Scope, Unit, UnitKind
 from zoneops.org.roles import BUILTIN_ROLES
@@ -72,6 +74,8 @@ REVEALS = {
     "person": {"person.view", "person.manage", "grant.manage", "account.unlock"},
     "project": {"project.view", "project.edit", "project.stage", "project.report", "project.review",
                 "project.approval", "project.rules"},
+    "enterprise": {"enterprise.view", "enterprise.edit", "enterprise.contact"},
+    "enterprise_phone": {"enterprise.contact"},  # a contact's full phone; others see it masked
 }
 
 
@@ -225,10 +229,15 @@ def _side(side, today, people):
         total_investment=90_000_000, commissioner=people["demo-town-a"] if side == "B" else None)
     services.project_change_stage(actor=SYSTEM, project=candidate, to_stage=Stage.STARTED, reason="补录",
                                   effective_on=today - timedelta(days=150))
+    enterprise_services.enterprise_create(
+        actor=SYSTEM, unit=unit, name=f"哨兵{side}登记公司", uscc=VALID_CODES[list(SIDES).index(side)],
+        former_names=[f"哨兵{side}曾用名"], contacts=[{"name": f"哨兵{side}联系人", "phone": f"1350{pk:07d}"}])
     owners = ("demo-town-a",) if side == "B" else ()
     sentinels += [Sentinel(side, person.name, "person", code), Sentinel(side, person.username, "person", code)]
     sentinels += [Sentinel(side, f"哨兵{side}{what}", "project", code)
                   for what in ("项目", "企业", "节点", "进度", "审批", "纳统")]
+    sentinels += [Sentinel(side, f"哨兵{side}{what}", "enterprise", code) for what in ("登记公司", "曾用名", "联系人")]
+    sentinels += [Sentinel(side, f"1350{pk:07d}", "enterprise_phone", code)]
     sentinels += [Sentinel(side, f"ZO-PHOTO-{side}", "project", code),
                   Sentinel(side, f"哨兵{side}候选", "project", code, owners)]
     return sentinels
@@ -547,7 +556,7 @@ def _donors(world, client):
     Their pages of the A objects must show every A object: proof that the walk's detector can see each
     kind of object in the responses (an escaped JSON, a zipped workbook, a photo's bytes)."""
     walk = Walk(world, client)
-    for username in ("demo-xm", "demo-admin", "demo-security"):
+    for username in ("demo-xm", "demo-leader", "demo-admin", "demo-security"):
         walk.login(username)
         for route in walked_routes():
             path = route.path(SIDES["A"][1])
