@@ -98,7 +98,7 @@ def _save(request, form, call, title, cancel_url):
         enterprise = run_on_form(form, call)
         if enterprise:
             return redirect(enterprise)
-    return render(request, "enterprises/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
 @login_required
