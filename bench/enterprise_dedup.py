@@ -121,6 +121,8 @@ def run(count, probes):
         cursor.execute(f"{explain} SELECT id FROM enterprises_enterprise WHERE name_key = %s",  # noqa: S608
                        ["华阳食品"])
         plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
+    code_query = Enterprise.objects.unscoped().filter(uscc=_code(1)).exclude(uscc="").values("id")
+    plan += " | code: " + code_query.explain().replace("\n", " / ")
     lines = [f"enterprise_find_duplicates over {count:,} enterprises ({connection.vendor}), ms per call:"]
     for kind, values in timings.items():
         values.sort()

@@ -42,7 +42,8 @@ def enterprise_find_duplicates(*, name="", code="", exclude=None):
         others = others.exclude(pk=exclude.pk)
     code = (code or "").strip().upper()
     if code:
-        for enterprise in others.filter(uscc=code)[:10]:
+        # .exclude(uscc="") repeats the partial unique index's condition, so the database can use it.
+        for enterprise in others.filter(uscc=code).exclude(uscc="")[:10]:
             found.setdefault(enterprise.pk, Duplicate(enterprise, "code"))
     key = name_key(name)
     if key:
