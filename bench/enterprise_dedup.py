@@ -75,8 +75,15 @@ def _variant(name):
     return OpenCC("s2t").convert(f"{stem[:2]}（{stem[2:4]}）{stem[4:]}有限责任公司")
 
 
-def run(count, probes):
+def check_scratch_database():
     from django.conf import settings
+
+    name = str(settings.DATABASES["default"]["NAME"])
+    if "bench" not in name.lower():
+        sys.exit(f"bench: refusing to seed “{name}”: the database name must contain “bench”.")
+
+
+def run(count, probes):
     from django.core.management import call_command
     from django.db import connection
 
@@ -86,9 +93,7 @@ def run(count, probes):
     from zoneops.org import services as org_services
     from zoneops.org.models import Unit, UnitKind
 
-    name = str(settings.DATABASES["default"]["NAME"])
-    if "bench" not in name.lower():
-        sys.exit(f"bench: refusing to seed “{name}”: the database name must contain “bench”.")
+    check_scratch_database()
     call_command("migrate", verbosity=0)
     if Enterprise.objects.unscoped().exists():
         sys.exit("bench: the bench database already holds enterprises; start from an empty one.")
