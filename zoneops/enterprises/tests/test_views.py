@@ -125,3 +125,14 @@ def test_edit_with_contact_grant_replaces_contacts(client, world, tree):
         "name": world.ours.name, "uscc": world.ours.uscc, "unit": tree.town_a.pk, "version": 1,
         "contacts": "赵六，副总，13600000000"})
     assert list(world.ours.contacts.values_list("name", "title", "phone")) == [("赵六", "副总", "13600000000")]
+
+
+def test_reads_and_exports_are_audited(client, world):
+    from zoneops.audit.models import AuditEntry
+
+    client.force_login(world.investment)
+    client.get(f"/enterprises/{world.ours.pk}/")
+    client.get(f"/api/v1/enterprises/{world.ours.pk}")
+    assert AuditEntry.objects.filter(action="enterprise.read", object_id=str(world.ours.pk)).count() == 2
+    b"".join(client.get("/enterprises/?export=xlsx").streaming_content)
+    assert AuditEntry.objects.filter(action="export", object_type="enterprises.enterprise").exists()
