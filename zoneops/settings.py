@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zoneops.org",
     "zoneops.accounts",
     "zoneops.projects",
+    "zoneops.enterprises",
     "zoneops.api",
     "zoneops.demo",
     "zoneops.exchange",
@@ -251,6 +252,8 @@ ZONEOPS_AUDITED_READS = {
     "projects:photo": "photo.read",
     "org:person_detail": "person.read",
     "api:project_detail": "project.read",
+    "enterprises:detail": "enterprise.read",
+    "api:enterprise_detail": "enterprise.read",
     "api:person_detail": "person.read",
 }
 CSRF_FAILURE_VIEW = "zoneops.api.errors.csrf_failure"

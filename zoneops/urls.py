@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("zoneops.org.urls")),
     path("audit/", include("zoneops.audit.urls")),
     path("projects/", include("zoneops.projects.urls")),
+    path("enterprises/", include("zoneops.enterprises.urls")),
     path("jobs/", include("zoneops.jobs.urls")),
     path("intake/", include("zoneops.exchange.urls")),
     path("problems/", include("zoneops.problems.urls")),

@@ -40,6 +40,9 @@ MODULES = (
         NavItem("问题台账", "problems:list", "problem.view", "exclamation-diamond"),
         NavItem("问题分类", "problems:categories", "problem.rules", "tags"),
     )),
+    NavModule("招商引资", "briefcase", (
+        NavItem("企业库", "enterprises:list", "enterprise.view", "buildings"),
+    )),
     NavModule("系统管理", "gear", (
         NavItem("单位管理", "org:unit_list", "unit.view", "diagram-3"),
         NavItem("人员管理", "org:person_list", "person.view", "people"),

@@ -3,6 +3,7 @@
 from zoneops.org.permissions import Duty
 
 VIEW = ["unit.view", "person.view"]
+ENTERPRISE_ALL = ["enterprise.view", "enterprise.edit", "enterprise.contact"]
 PROJECT_ALL = ["project.view", "project.edit", "project.stage", "project.report", "project.review",
                "project.approval", "project.rules", "project.replan"]
 # 销号 is approved by the raiser or a leader (problem.close), not by the office that assigns.
@@ -19,9 +20,10 @@ BUILTIN_ROLES = [
     {"code": "auditor", "name": "审计管理员", "duty": Duty.AUDITOR,
      "permissions": ["audit.view"], "description": "只读审计日志，不能修改人员与授权"},
     {"code": "leader", "name": "区领导", "duty": Duty.BUSINESS,
-     "permissions": VIEW + ["project.view", "problem.view", "problem.close"],
+     "permissions": VIEW + ["project.view", "problem.view", "problem.close", "enterprise.view", "enterprise.contact"],
      "description": "查看全区数据，包联项目与线索"},
-    {"code": "investment", "name": "招商业务", "duty": Duty.BUSINESS, "permissions": VIEW + ["project.view"],
+    {"code": "investment", "name": "招商业务", "duty": Duty.BUSINESS,
+     "permissions": VIEW + ["project.view"] + ENTERPRISE_ALL,
      "description": "招商局、驻外招商组：线索、签约、到位资金"},
     {"code": "projects", "name": "项目管理", "duty": Duty.BUSINESS, "permissions": VIEW + PROJECT_ALL + PROBLEM_OFFICE,
      "description": "项目办：项目库、节点、调度"},
@@ -29,7 +31,8 @@ BUILTIN_ROLES = [
      "permissions": VIEW + ["project.view", "project.approval"] + PROBLEM_WORK,
      "description": "职能部门：办理交办问题与审批"},
     {"code": "township", "name": "乡镇园区业务", "duty": Duty.BUSINESS,
-     "permissions": VIEW + ["project.view", "project.edit", "project.report"] + PROBLEM_WORK,
+     "permissions": VIEW + ["project.view", "project.edit", "project.report", "enterprise.view", "enterprise.edit"]
+                    + PROBLEM_WORK,
      "description": "乡镇、园区：本辖区项目与线索"},
     {"code": "commissioner", "name": "项目专员", "duty": Duty.BUSINESS,
      "permissions": ["unit.view", "project.view", "project.report"],

@@ -37,6 +37,8 @@ from zoneops.accounts.services import token_create
 from zoneops.audit.context import Actor
 from zoneops.core.periods import period_containing
 from zoneops.demo.zone import DEMO_USERS, EXTRA_GRANTS, GRANT_ANCHORS, TREE, _ensure_units
+from zoneops.enterprises import services as enterprise_services
+from zoneops.enterprises.tests.factories import VALID_CODES
 from zoneops.exchange.intake import services as intake
 from zoneops.notifications.services import robot_save
 from zoneops.org import services as org_services
@@ -78,6 +80,8 @@ REVEALS = {
                 "project.approval", "project.rules", "project.replan"},
     "problem": {"problem.view", "problem.raise", "problem.assign", "problem.handle", "problem.close",
                 "problem.rules"},
+    "enterprise": {"enterprise.view", "enterprise.edit", "enterprise.contact"},
+    "enterprise_phone": {"enterprise.contact"},  # a contact's full phone; others see it masked
 }
 
 
@@ -254,6 +258,11 @@ def _side(side, today, people):
     problem_services.rules_update(actor=SYSTEM, unit=unit, escalate_after_workdays=3)
     robot_save(actor=SYSTEM, unit=unit, kind="wecom", webhook_url=f"https://qyapi.weixin.qq.com/x?key={side}")
     sentinels += [Sentinel(side, f"哨兵{side}问题", "problem", code)]
+    enterprise_services.enterprise_create(
+        actor=SYSTEM, unit=unit, name=f"哨兵{side}登记公司", uscc=VALID_CODES[list(SIDES).index(side)],
+        former_names=[f"哨兵{side}曾用名"], contacts=[{"name": f"哨兵{side}联系人", "phone": f"1350{pk:07d}"}])
+    sentinels += [Sentinel(side, f"哨兵{side}{what}", "enterprise", code) for what in ("登记公司", "曾用名", "联系人")]
+    sentinels += [Sentinel(side, f"1350{pk:07d}", "enterprise_phone", code)]
     owners = ("demo-town-a",) if side == "B" else ()
     sentinels += [Sentinel(side, person.name, "person", code), Sentinel(side, person.username, "person", code)]
     sentinels += [Sentinel(side, f"哨兵{side}{what}", "project", code)
@@ -576,7 +585,7 @@ def _donors(world, client):
     Their pages of the A objects must show every A object: proof that the walk's detector can see each
     kind of object in the responses (an escaped JSON, a zipped workbook, a photo's bytes)."""
     walk = Walk(world, client)
-    for username in ("demo-xm", "demo-admin", "demo-security"):
+    for username in ("demo-xm", "demo-leader", "demo-admin", "demo-security"):
         walk.login(username)
         for route in walked_routes():
             path = route.path(SIDES["A"][1])
