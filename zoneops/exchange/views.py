@@ -7,12 +7,8 @@ names that matched nothing, rows left out); every review re-reads the file and r
 确认导入 imports that same file with those choices against the project versions the last review read.
 """
 
-import re
-import secrets
-import time
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,15 +23,15 @@ from zoneops.exchange.intake import services as intake
 from zoneops.exchange.intake.catalogue import MODULES, catalogue
 from zoneops.exchange.intake.engine import NOT_XLSX, SheetError
 from zoneops.exchange.intake.normalize import MONEY_UNITS
+from zoneops.exchange.uploads import TOKEN, KeptUploads
 from zoneops.exchange.xlsx import MAX_FILE_BYTES
 from zoneops.org.models import Unit
 from zoneops.org.scope import require_permission
 
 SESSION_KEY = "intake"
-UPLOAD_TTL_SECONDS = 24 * 3600
+UPLOADS = KeptUploads("intake", SESSION_KEY)
 PREVIEW_ROWS = 300
 EMPTY = "__empty__"
-_TOKEN = re.compile(r"^[\w-]{16,64}$")
 
 
 class UploadForm(forms.Form):
@@ -76,11 +72,11 @@ def upload(request, kind):
     if request.method == "POST" and form.is_valid():
         chosen = next((t for t in templates if str(t.pk) == form.cleaned_data["template"]), None)
         upload_file = form.cleaned_data["file"]
-        token = _keep_upload(request, upload_file)
+        token = UPLOADS.keep(request, upload_file)
         try:
-            analysis, used = intake.prepare(_upload_path(token), kind=kind, actor=actor, template=chosen)
+            analysis, used = intake.prepare(UPLOADS.path(token), kind=kind, actor=actor, template=chosen)
         except SheetError as error:
-            _discard_upload(request)
+            UPLOADS.discard(request)
             form.add_error("file", str(error))
         else:
             request.session[SESSION_KEY] = {
@@ -98,7 +94,7 @@ def upload(request, kind):
 def review(request, kind):
     spec = _catalogue_or_404(request, kind)
     kept = request.session.get(SESSION_KEY) or {}
-    if kept.get("kind") != kind or not _TOKEN.match(kept.get("token", "")) or not _upload_path(kept["token"]).exists():
+    if kept.get("kind") != kind or not TOKEN.match(kept.get("token", "")) or not UPLOADS.path(kept["token"]).exists():
         messages.error(request, "上传的文件已失效，请重新上传。")
         return redirect(f"intake:{kind}")
     actor = Actor.from_request(request)
@@ -106,11 +102,11 @@ def review(request, kind):
         _read_choices(request.POST, kept, spec)
         request.session[SESSION_KEY] = kept
     try:
-        analysis, _used = intake.prepare(_upload_path(kept["token"]), kind=kind, actor=actor,
+        analysis, _used = intake.prepare(UPLOADS.path(kept["token"]), kind=kind, actor=actor,
                                          mapping={int(k): v for k, v in kept["mapping"].items()},
                                          money_unit=kept["money_unit"])
     except SheetError as error:
-        _discard_upload(request)
+        UPLOADS.discard(request)
         messages.error(request, str(error))
         return redirect(f"intake:{kind}")
     excluded = set(kept["excluded"])
@@ -118,7 +114,7 @@ def review(request, kind):
         result = intake.confirm(analysis, kind=kind, actor=actor, decisions=kept["decisions"], excluded=excluded,
                                 versions=kept["versions"], template_name=kept.get("template_name", ""))
         if result.created or result.updated:
-            _discard_upload(request)
+            UPLOADS.discard(request)
             saved = f"，列对应已保存为模板“{kept['template_name']}”" if kept.get("template_name") else ""
             messages.success(request, f"已导入：新建{result.created}个项目，更新{result.updated}个项目"
                                       f"（文件：{kept['name']}）{saved}。")
@@ -179,34 +175,3 @@ def _unresolved_choices(result, actor, spec):
         choices.append({"entry": entry, "options": list(entry.suggestions) + others,
                         "preselect": entry.suggestions[0][0] if len(entry.suggestions) == 1 else None})
     return choices
-
-
-# --- The kept upload ------------------------------------------------------------------------
-
-def _folder():
-    folder = settings.HOME / "intake"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _upload_path(token):
-    return _folder() / f"{token}.xlsx"
-
-
-def _keep_upload(request, upload_file):
-    _discard_upload(request)
-    limit = time.time() - UPLOAD_TTL_SECONDS
-    for path in _folder().glob("*.xlsx"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    with _upload_path(token).open("wb") as out:
-        for chunk in upload_file.chunks():
-            out.write(chunk)
-    return token
-
-
-def _discard_upload(request):
-    kept = request.session.pop(SESSION_KEY, None) or {}
-    if _TOKEN.match(kept.get("token", "")):
-        _upload_path(kept["token"]).unlink(missing_ok=True)

@@ -5,9 +5,6 @@ named by a random token held in the session, and shows the dry run; 确认导入
 file, so what is written is exactly what was checked (and is checked once more).
 """
 
-import re
-import secrets
-import time
 from dataclasses import dataclass
 
 from django import forms
@@ -24,6 +21,7 @@ from zoneops.audit.context import Actor
 from zoneops.audit.services import audit_record
 from zoneops.core.forms import bootstrap
 from zoneops.core.http import get_or_404
+from zoneops.exchange.uploads import TOKEN, KeptUploads
 from zoneops.exchange.xlsx import MAX_FILE_BYTES, RowError, sheet_rows
 from zoneops.jobs.models import Job
 from zoneops.jobs.selectors import job_get
@@ -34,9 +32,8 @@ from zoneops.projects.exchange import LAYOUT, export_ledger, import_ledger, impo
 from zoneops.projects.filtersets import project_filterset
 
 SESSION_KEY = "projects_import"
-UPLOAD_TTL_SECONDS = 24 * 3600
+UPLOADS = KeptUploads("imports", SESSION_KEY)
 PREVIEW_ROWS = 200
-_TOKEN = re.compile(r"^[\w-]{16,64}$")
 
 
 class ImportForm(forms.Form):
@@ -80,12 +77,13 @@ def ledger_import(request):
     result = token = filename = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token, filename = _keep_upload(request, upload), upload.name
+        token, filename = UPLOADS.keep(request, upload), upload.name
+        request.session[SESSION_KEY] = {"token": token, "name": upload.name[:200]}
         if rows := _large(token):
             return _submit_job(request, token, filename, rows, commit=False)
-        result = import_ledger(_upload_path(token), actor=Actor.from_request(request), commit=False)
+        result = import_ledger(UPLOADS.path(token), actor=Actor.from_request(request), commit=False)
         if not result.ok:
-            _discard_upload(request)
+            UPLOADS.discard(request)
             token = None
     return _render(request, form, result, token=token, filename=filename)
 
@@ -93,14 +91,14 @@ def ledger_import(request):
 def _confirm(request):
     kept = request.session.get(SESSION_KEY) or {}
     token = kept.get("token", "")
-    if not _TOKEN.match(token) or request.POST.get("token") != token or not _upload_path(token).exists():
+    if not TOKEN.match(token) or request.POST.get("token") != token or not UPLOADS.path(token).exists():
         messages.error(request, "预检结果已失效，请重新上传文件并预检。")
         return redirect("projects:import")
     if rows := _large(token):
         request.session.pop(SESSION_KEY, None)  # the job removes the file when it is done with it
         return _submit_job(request, token, kept.get("name", ""), rows, commit=True)
-    result = import_ledger(_upload_path(token), actor=Actor.from_request(request), commit=True)
-    _discard_upload(request)
+    result = import_ledger(UPLOADS.path(token), actor=Actor.from_request(request), commit=True)
+    UPLOADS.discard(request)
     if result.ok and result.rows:
         messages.success(request, f"{import_summary(result)}（文件：{kept.get('name', '')}）。")
         return redirect("projects:list")
@@ -140,7 +138,7 @@ class _JobResult:
 
 def _large(token):
     """The file's row count when it is over ZONEOPS_IMPORT_INLINE_ROWS (counted without parsing), else 0."""
-    rows = sheet_rows(_upload_path(token))
+    rows = sheet_rows(UPLOADS.path(token))
     return rows if rows > settings.ZONEOPS_IMPORT_INLINE_ROWS else 0
 
 
@@ -148,7 +146,7 @@ def _submit_job(request, token, filename, rows, *, commit):
     job = job_submit(actor=Actor.from_request(request), kind="projects.import",
                      title=f"项目库{'导入' if commit else '导入预检'}：{filename}",
                      run="zoneops.projects.jobs.import_ledger_job",
-                     params={"path": str(_upload_path(token)), "name": filename, "rows": rows, "commit": commit})
+                     params={"path": str(UPLOADS.path(token)), "name": filename, "rows": rows, "commit": commit})
     return redirect(f"{reverse('projects:import')}?job={job.pk}")
 
 
@@ -165,44 +163,6 @@ def _job_page(request):
                             errors=[RowError(*error) for error in outcome["errors"]],
                             error_count=outcome["error_count"], error_row_count=outcome["error_rows"])
         kept = request.session.get(SESSION_KEY) or {}
-        if result.ok and not outcome["commit"] and str(_upload_path(kept.get("token", "x"))) == job.params["path"]:
+        if result.ok and not outcome["commit"] and str(UPLOADS.path(kept.get("token", "x"))) == job.params["path"]:
             token = kept["token"]  # still this session's upload: it may be confirmed
     return _render(request, bootstrap(ImportForm()), result, token=token, filename=job.params["name"], job=job)
-
-
-# --- The kept upload ------------------------------------------------------------------------
-
-def _folder():
-    folder = settings.HOME / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _upload_path(token):
-    return _folder() / f"{token}.xlsx"
-
-
-def _keep_upload(request, upload):
-    """Store the upload under a fresh token (replacing this session's previous one)."""
-    _discard_upload(request)
-    _sweep()
-    token = secrets.token_urlsafe(24)
-    with _upload_path(token).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session[SESSION_KEY] = {"token": token, "name": upload.name[:200]}
-    return token
-
-
-def _discard_upload(request):
-    kept = request.session.pop(SESSION_KEY, None) or {}
-    if _TOKEN.match(kept.get("token", "")):
-        _upload_path(kept["token"]).unlink(missing_ok=True)
-
-
-def _sweep():
-    """Remove files of dry runs that were never confirmed."""
-    limit = time.time() - UPLOAD_TTL_SECONDS
-    for path in _folder().glob("*.xlsx"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
