@@ -46,6 +46,8 @@ def _reload_migration_data():
     from zoneops.core.workdays import seed_official_calendar
     from zoneops.org.models import Role
     from zoneops.org.roles import sync_builtin_roles
+    from zoneops.problems.categories_seed import seed_problem_categories
+    from zoneops.problems.models import ProblemCategory
     from zoneops.projects.models import MilestoneTemplate, MilestoneTemplateItem
     from zoneops.projects.templates_seed import seed_milestone_templates
 
@@ -55,6 +57,7 @@ def _reload_migration_data():
         load_regions(Region)
         seed_official_calendar()
         seed_milestone_templates(MilestoneTemplate, MilestoneTemplateItem)
+        seed_problem_categories(ProblemCategory)
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from zoneops.core import workbench
-from zoneops.org.scope import has_permission
+from zoneops.org.scope import has_permission, user_grants
 
-# Leaders (who approve 销号 across units) land on the overview; everyone else on the workbench.
+# Leaders (who approve 销号 across units) land on the overview, and so does someone without any role yet
+# (the home page tells them so); everyone else on the workbench.
 LEADER_PERMISSION = "problem.close"
 
 
@@ -17,7 +18,7 @@ LEADER_PERMISSION = "problem.close"
 @require_GET
 def landing(request):
     """The first page after sign-in."""
-    if has_permission(request.user, LEADER_PERMISSION):
+    if has_permission(request.user, LEADER_PERMISSION) or not user_grants(request.user):
         return redirect("dashboards:home")
     return redirect("workbench:index")
 

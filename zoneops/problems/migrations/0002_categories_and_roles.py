@@ -1,15 +1,10 @@
 from django.db import migrations
 
-CATEGORIES = [("土地", 20), ("规划", 15), ("环保", 15), ("资金", 10), ("手续/审批", 10), ("用工", 10),
-              ("水电气", 10), ("拆迁", 30), ("其他", 10)]
-
-
 def seed(apps, schema_editor):
     from zoneops.org.roles import sync_builtin_roles
+    from zoneops.problems.categories_seed import seed_problem_categories
 
-    category = apps.get_model("problems", "ProblemCategory")
-    for order, (name, workdays) in enumerate(CATEGORIES):
-        category.objects.get_or_create(name=name, defaults={"default_workdays": workdays, "sort_order": order})
+    seed_problem_categories(apps.get_model("problems", "ProblemCategory"))
     sync_builtin_roles(apps.get_model("org", "Role"))
 
 

@@ -92,6 +92,10 @@ def test_leaders_land_on_the_overview_others_on_the_workbench(client, people):
     assert client.get("/workbench/start/")["Location"] == "/workbench/"
     client.force_login(people.leader)
     assert client.get("/workbench/start/")["Location"] == "/"
+    from zoneops.org.tests.factories import PersonFactory
+
+    client.force_login(PersonFactory())  # no role yet: the home page says so
+    assert client.get("/workbench/start/")["Location"] == "/"
 
 
 def test_core_registry_takes_any_provider(people, fixed_today):
