@@ -12,6 +12,9 @@ def main(argv=None):
     parser.add_argument("--projects", type=int, default=20_000)
     parser.add_argument("--small", type=int, default=1_000, help="Query counts are also taken at this size.")
     parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--load-requests", type=int, default=200,
+                        help="HTTP load: at most this many requests per page and concurrency (1, 4, 16); 0 skips it.")
+    parser.add_argument("--load-seconds", type=float, default=20.0, help="HTTP load: at most this long per cell.")
     parser.add_argument("--report", help="Also write the Markdown report to this file.")
     options = parser.parse_args(argv)
 
@@ -23,7 +26,8 @@ def main(argv=None):
 
     try:
         print(run(projects=options.projects, small=options.small, iterations=options.iterations,
-                  report=options.report))
+                  report=options.report, load_requests=options.load_requests,
+                  load_seconds=options.load_seconds))
     except BenchError as error:
         sys.exit(f"bench: {error}")
 

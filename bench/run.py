@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.data import build_tree, seed_projects
+from bench.load import load_markdown, measure_load
 from zoneops.org.scope import forget_grants
 from zoneops.projects import selectors
 from zoneops.projects.choices import Stage
@@ -259,6 +260,10 @@ def _http_cases(reads):
             ("GET /projects/battle-map/", "/projects/battle-map/")]
 
 
+def _load_cases(reads):
+    return [*_http_cases(reads), ("GET /api/v1/projects", "/api/v1/projects")]
+
+
 def measure_http(reads, iterations):
     """The pages themselves, when the views are there: a signed-in leader with scope all."""
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
@@ -316,8 +321,11 @@ class BenchError(Exception):
     """The bench refuses to run; the message says why (in Chinese, like every operator message)."""
 
 
-def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print):
-    """Seed, measure and return the Markdown report (also written to ``report`` when given)."""
+def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print, load_requests=0, load_seconds=20.0):
+    """Seed, measure and return the Markdown report (also written to ``report`` when given).
+
+    ``load_requests`` > 0 adds HTTP load on a gunicorn of its own (bench/load.py): it needs the bench
+    database on disk or on a server, so not the in-memory test database."""
     if not 0 < small < projects:
         raise BenchError("--small 须大于 0 且小于 --projects。")
     check_scratch_database()
@@ -344,6 +352,10 @@ def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print):
     out(_lights_markdown(light_rows))
     text = _markdown(seeded, small, results, small_counts, large_counts, page_100, http, iterations)
     text += _lights_markdown(light_rows)
+    if load_requests > 0:
+        out("HTTP load…")
+        rows = measure_load(leader, _load_cases(reads), requests=load_requests, seconds=load_seconds)
+        text += load_markdown(rows, requests=load_requests, seconds=load_seconds)
     if report:
         Path(report).write_text(text)
     return text
