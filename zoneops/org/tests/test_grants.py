@@ -2,8 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 
 from zoneops.audit.context import Actor
 from zoneops.org import services
@@ -58,28 +57,3 @@ def test_grant_page_shows_the_refusal(tree, security, client):
     assert "不能重复授予" in page.content.decode()
     assert target.grants.count() == 1
 
-
-@pytest.mark.django_db(transaction=True)
-def test_migration_merges_existing_duplicates():
-    """Migrating back to before the fix, writing duplicates, and forward again keeps one grant of each."""
-    before, after = [("org", "0004_admin_roles_without_business_permissions")], [("org", "0006_grant_unique_nulls")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    Unit, Person, Role, OldGrant = (old.get_model("org", name) for name in ("Unit", "Person", "Role", "Grant"))
-    unit = Unit.objects.create(code="m", name="迁移", kind="zone", path="x/", version=1)
-    other = Unit.objects.create(code="n", name="另一", kind="zone", path="y/", version=1)
-    person = Person.objects.create(username="dup", name="重复", unit=unit, password="!", version=1)
-    leader = Role.objects.get(code="leader")
-    for _ in range(3):
-        OldGrant.objects.create(person=person, role=leader, scope="all")
-    customs = [OldGrant.objects.create(person=person, role=leader, scope="custom") for _ in range(2)]
-    customs[0].custom_units.add(unit)
-    customs[1].custom_units.add(other)
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps.get_model("org", "Grant")
-    assert sorted(new.objects.filter(person_id=person.pk).values_list("scope", flat=True)) == ["all", "custom"]
-    kept = new.objects.get(person_id=person.pk, scope="custom")
-    assert {u.code for u in kept.custom_units.all()} == {"m", "n"}  # no access lost by the merge
