@@ -100,7 +100,7 @@ def problem_transition(*, actor, problem, to_status, reason="", review_on=None, 
     """Move a problem along its machine. 挂账 needs a review date; 销号 needs a 1–5 rating.
     ``on``: the day the move happened (default today; earlier days when loading history)."""
     with transaction.atomic():
-        problem = Problem.objects.select_for_update().select_related(
+        problem = Problem.objects.select_for_update(of=("self",)).select_related(
             "raising_unit", "responsible_unit", "project").get(pk=problem.pk)
         move = PROBLEM_MACHINE.check(problem.status, to_status, reason)
         PROBLEM_MACHINE.authorize(actor, move, problem)
