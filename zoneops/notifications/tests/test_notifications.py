@@ -44,3 +44,26 @@ def test_nobody_reads_another_persons_messages(client, db):
     assert "私信" not in client.get("/api/v1/inbox").content.decode()
     row.refresh_from_db()
     assert row.read_at is None
+
+
+def test_marking_read_is_for_the_recipient_and_once(db):
+    from zoneops.audit.context import Actor
+    from zoneops.audit.models import AuditEntry
+    from zoneops.core.errors import PermissionDenied
+    from zoneops.notifications.services import mark_read
+
+    owner, other = PersonFactory(), PersonFactory()
+    notify([owner], kind="other", title="甲", key="a")
+    notify([owner], kind="other", title="乙", key="b")
+    first = Notification.objects.get(dedupe_key="a")
+    with pytest.raises(PermissionDenied):
+        mark_read(actor=Actor(person=other), notification=first)
+    assert mark_read(actor=Actor(person=owner), notification=first) == 1
+    read_at = Notification.objects.get(pk=first.pk).read_at
+    assert read_at is not None
+    mark_read(actor=Actor(person=owner), notification=Notification.objects.get(pk=first.pk))
+    assert Notification.objects.get(pk=first.pk).read_at == read_at  # the first reading stays
+    assert mark_read(actor=Actor(person=owner), everything=True) == 1
+    assert AuditEntry.objects.filter(action="notification.read_all").count() == 1
+    assert mark_read(actor=Actor(person=owner), everything=True) == 0  # nothing left: no audit row
+    assert AuditEntry.objects.filter(action="notification.read_all").count() == 1

@@ -121,3 +121,26 @@ def test_the_admin_sees_failed_deliveries_of_the_units_they_manage(client, tree)
     assert "甲镇超期提醒" in page and "URLError: refused" in page and "乙镇超期提醒" not in page
     client.force_login(PersonFactory(unit=tree.town_a))
     assert client.get("/inbox/robots/").status_code == 403
+
+
+def test_only_a_unit_admin_sets_a_robot_and_only_with_a_web_address(tree):
+    from zoneops.core.errors import PermissionDenied, ValidationError
+    from zoneops.notifications.models import Robot
+    from zoneops.org.tests.factories import grant
+
+    admin = PersonFactory(unit=tree.town_a)
+    grant(admin, "system_admin")
+    with pytest.raises(PermissionDenied):
+        robot_save(actor=Actor(person=admin), unit=tree.town_b, kind=RobotKind.WECOM,
+                   webhook_url="https://qyapi.example/send")
+    with pytest.raises(PermissionDenied):
+        robot_save(actor=Actor(person=PersonFactory(unit=tree.town_a)), unit=tree.town_a, kind=RobotKind.WECOM,
+                   webhook_url="https://qyapi.example/send")
+    with pytest.raises(ValidationError) as refused:
+        robot_save(actor=Actor(person=admin), unit=tree.town_a, kind=RobotKind.WECOM,
+                   webhook_url="ftp://files.example/hook")  # a URL, not a web one
+    assert "webhook_url" in refused.value.message_dict
+    assert not Robot.objects.unscoped().exists()
+    robot = robot_save(actor=Actor(person=admin), unit=tree.town_a, kind=RobotKind.WECOM,
+                       webhook_url="https://qyapi.example/send")
+    assert Robot.objects.unscoped().get() == robot
