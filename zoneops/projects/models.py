@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -86,8 +86,16 @@ class ProjectRules(models.Model):
 
     @classmethod
     def current(cls):
-        """The platform default (the row without a unit)."""
-        return cls.objects.filter(unit__isnull=True).first() or cls.objects.create(unit=None)
+        """The platform default (the row without a unit), created on first use. Two first requests at
+        once both try to create it; the loser of the unique constraint reads the winner's row."""
+        row = cls.objects.filter(unit__isnull=True).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    row = cls.objects.create(unit=None)
+            except IntegrityError:
+                row = cls.objects.get(unit__isnull=True)
+        return row
 
     @classmethod
     def book(cls):

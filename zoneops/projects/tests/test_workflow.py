@@ -257,3 +257,13 @@ def test_reporting_stages_and_the_flag_rule_are_defined_once():
         if "def milestone_flag" in text and path.name != "flags.py":
             offenders.append(str(path))
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_a_concurrent_first_use_of_the_default_rules_reads_the_row_the_other_request_created(monkeypatch):
+    from django.db.models import QuerySet
+
+    existing = ProjectRules.objects.create(unit=None)
+    monkeypatch.setattr(QuerySet, "first", lambda self: None)  # this request looked before the other one wrote
+    assert ProjectRules.current() == existing  # not an IntegrityError (a 500 under the first load)
+    assert ProjectRules.objects.count() == 1
