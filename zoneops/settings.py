@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zoneops.jobs",
     "zoneops.notifications",
     "zoneops.problems",
+    "zoneops.dispatch",
     "zoneops.workbench",
     "zoneops.dashboards",
 ]
@@ -242,6 +243,7 @@ ZONEOPS_PERIODIC_TASKS = [
     ("zoneops.jobs.tasks.purge_expired_jobs", 3600),
     ("zoneops.problems.tasks.escalate_overdue_problems", 3600),
     ("zoneops.problems.tasks.remind_due_problems", 3600),
+    ("zoneops.dispatch.tasks.remind_due_tasks", 3600),
     ("zoneops.notifications.tasks.deliver_robot_messages", 60),
 ]
 # The API's browsable docs and OpenAPI document need a signed-in session unless this opens them.

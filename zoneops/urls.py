@@ -14,6 +14,7 @@ urlpatterns = [
     path("jobs/", include("zoneops.jobs.urls")),
     path("intake/", include("zoneops.exchange.urls")),
     path("problems/", include("zoneops.problems.urls")),
+    path("dispatch/", include("zoneops.dispatch.urls")),
     path("inbox/", include("zoneops.notifications.urls")),
     path("workbench/", include("zoneops.workbench.urls")),
     path("api/v1/", api.urls),

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from zoneops.api import errors
 from zoneops.api.auth import AUTH
 from zoneops.api.docs import VendoredSwagger, docs_access
+from zoneops.dispatch.api import router as dispatch_router
 from zoneops.enterprises.api import router as enterprises_router
 from zoneops.notifications.api import router as notifications_router
 from zoneops.org.api import router as org_router
@@ -31,3 +32,4 @@ api.add_router("", problems_router)
 api.add_router("", notifications_router)
 api.add_router("", workbench_router)
 api.add_router("", enterprises_router)
+api.add_router("", dispatch_router)

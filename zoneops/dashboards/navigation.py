@@ -39,6 +39,8 @@ MODULES = (
         NavItem("工作台", "workbench:index", "unit.view", "inbox"),
         NavItem("问题台账", "problems:list", "problem.view", "exclamation-diamond"),
         NavItem("问题分类", "problems:categories", "problem.rules", "tags"),
+        NavItem("督办事项", "dispatch:task_list", "task.view", "list-check"),
+        NavItem("调度会", "dispatch:meeting_list", "meeting.view", "calendar-event"),
     )),
     NavModule("招商引资", "briefcase", (
         NavItem("企业库", "enterprises:list", "enterprise.view", "buildings"),

@@ -128,3 +128,12 @@ def red_lights_by_unit(queryset, today):
                 .values("responsible_unit", "responsible_unit__name", "responsible_unit__path")
                 .annotate(red=Count("pk", filter=Q(light=Light.RED.value)))
                 .order_by("responsible_unit__path"))
+
+
+def missing_last_period(queryset, today):
+    """``queryset`` (``project_queryset``'s) narrowed to projects whose latest closed reporting period has
+    no report (缺报), each under its own unit's rules; the condition is the lights' own (one query)."""
+    condition = NEVER
+    for rules, governed in ProjectRules.book().partition("responsible_unit__path"):
+        condition |= governed & _missing_at_least(rules, 1, today)
+    return queryset.filter(condition)
