@@ -1,7 +1,7 @@
 """The demo zone: a city with an economic development zone, its departments, townships and people.
 
 Units, people and grants are created through the services, so the demo is audited like real data
-entry; the projects are loaded by :mod:`zoneops.demo.projects`.
+entry; the projects, problems and dispatch history by :mod:`.projects`, :mod:`.problems` and :mod:`.dispatch`.
 """
 
 import secrets
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from zoneops.audit.context import Actor
+from zoneops.demo.dispatch import build_demo_dispatch
 from zoneops.demo.problems import build_demo_problems
 from zoneops.demo.projects import build_demo_projects
 from zoneops.org import services
@@ -63,8 +64,9 @@ DEMO_USERS = [
 ]
 # Where a demo user's unit_tree grant is anchored when it is not their own unit.
 GRANT_ANCHORS = {"demo-xm": ZONE_CODE}
-# Second grants: demo-town-a is also 项目专员 (仅本人) of the 辛市镇 projects that name them so.
-EXTRA_GRANTS = [("demo-town-a", "commissioner", Scope.OWN)]
+# Second grants: demo-town-a is also 项目专员 (仅本人) of the 辛市镇 projects that name them so; demo-zs also
+# handles what is handed to 招商局 as a department (问题, 督办事项: the 招商业务 role has neither).
+EXTRA_GRANTS = [("demo-town-a", "commissioner", Scope.OWN), ("demo-zs", "department", Scope.UNIT)]
 
 
 def random_password():
@@ -118,5 +120,8 @@ def build_demo_zone(password=None, today=None):
         Person.objects.filter(pk=person.pk).update(must_change_password=False)
     _ensure_extra_grants(actor)
     build_demo_projects(today=today)
-    build_demo_problems(today=today)
+    # The problems' escalation sweeps run with the meetings, day by day, so each agenda sees the problems'
+    # levels of its own day.
+    problems = build_demo_problems(today=today, sweeps=False)
+    build_demo_dispatch(today=today, problem_sweeps=bool(problems))
     return (password if created_any or settings.ZONEOPS_DEMO_PASSWORD else None), DEMO_USERS

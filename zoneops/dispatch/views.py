@@ -92,9 +92,11 @@ def _units(user):
 
 
 def _people(user, units):
-    """Active people of ``units`` the user may see, for the 责任人/主持人 choices."""
-    return list(Person.objects.filter(is_active=True, unit__in=[unit.pk for unit in units])
-                .restrict(user, "person.view").select_related("unit").order_by("unit__path", "name"))
+    """Active people of ``units`` the user may see, for the 责任人/主持人 choices; never administrators."""
+    from zoneops.projects.pickers import business_people
+
+    people = Person.objects.filter(is_active=True, unit__in=[unit.pk for unit in units]).restrict(user, "person.view")
+    return list(business_people(people).select_related("unit").order_by("unit__path", "name"))
 
 
 def _refused(request, error):
@@ -293,6 +295,10 @@ def _meeting_page(request, meeting, *, bound=None, status=200):
                "attendees": selectors.attendees_for(meeting, user=user),
                "minutes": selectors.minutes_state(meeting),
                "may_download": may_act_on(actor, "meeting.view", meeting.unit)}
+    if not can_manage:  # a refusal of a form this page does not show to them
+        for form in bound.values():
+            for error in getattr(form, "non_field_errors", list)():
+                messages.error(request, error)
     if can_manage:
         units = _units(user)
         visible = list(Unit.objects.restrict(user, "unit.view").filter(is_active=True).order_by("path"))

@@ -13,6 +13,8 @@ from schemathesis.checks import not_a_server_error
 from zoneops.accounts.services import token_create
 from zoneops.api.urls import api
 from zoneops.audit.context import Actor
+from zoneops.dispatch.services import attendance_save
+from zoneops.dispatch.tests.factories import MeetingFactory, TaskFactory
 from zoneops.org.models import Scope
 from zoneops.org.tests.factories import PersonFactory, grant
 from zoneops.projects.tests.factories import ProjectFactory
@@ -57,6 +59,10 @@ def bearer(request, tree, keep_test_connection):
         grant(person, "township", scope=Scope.UNIT)
     ProjectFactory(responsible_unit=tree.town_a)
     ProjectFactory(name=OUT_OF_SCOPE, responsible_unit=tree.town_b)
+    # A task and a meeting of 甲镇 (ids 1, which the fuzzer tries first) so their operations reach the services.
+    TaskFactory(issuing_unit=tree.zone, owner_unit=tree.town_a)
+    meeting = MeetingFactory(unit=tree.town_a)
+    attendance_save(actor=Actor.system(), meeting=meeting, rows=[{"unit": tree.town_a}])
     _token, raw = token_create(actor=Actor.system(), person=person)
     return {"Authorization": f"Bearer {raw}"}, request.param
 

@@ -248,8 +248,10 @@ def meeting(people):
 
 def test_creating_a_meeting_from_the_page(client, people):
     assert page(client, people.department, "/dispatch/meetings/new/")[0].status_code == 403
+    grant(PersonFactory(unit=people.tree.zone, name="安全管理员甲"), "security_admin", scope=Scope.ALL)
     response, html = page(client, people.office, "/dispatch/meetings/new/")
     assert response.status_code == 200 and "经开区" in html
+    assert "区领导" in html and "安全管理员甲" not in html  # the 主持人 choices never offer an administrator
     bad = client.post("/dispatch/meetings/new/", {"kind": "weekly", "title": " ", "unit": people.tree.zone.pk,
                                                   "held_on": "2026-09-29"})
     assert bad.status_code == 400 and not Meeting.objects.exists()
@@ -282,6 +284,10 @@ def test_the_meeting_page_is_scoped_and_an_attending_unit_sees_only_its_items(cl
     client.force_login(people.department)
     refused = client.post(f"/dispatch/meetings/{meeting.pk}/agenda/refresh/", follow=True)  # not an organiser
     assert "您无权组织该单位的调度会。" in refused.content.decode()
+    decided = client.post(f"/dispatch/meetings/{meeting.pk}/decisions/", {"item": "", "free-kind": "task",
+                                                                            "free-text": "x"})
+    assert decided.status_code == 400 and "您无权组织该单位的调度会。" in decided.content.decode()
+    assert not Decision.objects.exists()
 
 
 def test_the_agenda_is_grouped_by_kind_refreshed_and_added_to_while_planned(client, people, meeting):
