@@ -245,6 +245,7 @@ ZONEOPS_PERIODIC_TASKS = [
     ("zoneops.problems.tasks.remind_due_problems", 3600),
     ("zoneops.dispatch.tasks.remind_due_tasks", 3600),
     ("zoneops.notifications.tasks.deliver_robot_messages", 60),
+    ("zoneops.notifications.tasks.send_notification_emails", 60),
 ]
 # The API's browsable docs and OpenAPI document need a signed-in session unless this opens them.
 ZONEOPS_API_DOCS_PUBLIC = _env_bool("ZONEOPS_API_DOCS_PUBLIC")
@@ -279,6 +280,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# --- E-mail (optional) ------------------------------------------------------------------------
+# With ZONEOPS_SMTP_HOST set, inbox messages also go by e-mail to people who have an address (the worker
+# sends them once each); without it nothing is sent and nothing is queued.
+EMAIL_HOST = os.environ.get("ZONEOPS_SMTP_HOST", "")
+EMAIL_PORT = _env_int("ZONEOPS_SMTP_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("ZONEOPS_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZONEOPS_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("ZONEOPS_SMTP_TLS")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("ZONEOPS_MAIL_FROM", "zoneops@localhost")
+ZONEOPS_MAIL_ENABLED = bool(EMAIL_HOST)
 
 # --- Language ---------------------------------------------------------------------------------
 # Simplified Chinese only: no LocaleMiddleware, so a browser asking for English or 繁體 still gets

@@ -28,6 +28,7 @@ class Notification(models.Model):
     dedupe_key = models.CharField("去重键", max_length=200)
     created_at = models.DateTimeField("时间", default=timezone.now)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

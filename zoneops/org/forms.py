@@ -37,7 +37,7 @@ class PersonFilterForm(forms.Form):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["username", "name", "unit", "title", "phone"]
+        fields = ["username", "name", "unit", "title", "phone", "email"]
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

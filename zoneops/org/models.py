@@ -88,6 +88,7 @@ class Person(AbstractBaseUser, VersionedModel):
         "手机号", max_length=20, blank=True,
         validators=[RegexValidator(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", "请输入11位手机号或带区号的固定电话。")],
     )
+    email = models.EmailField("电子邮箱", blank=True, help_text="配置了邮件服务器时，站内消息同时发到这里。")
     is_active = models.BooleanField("启用", default=True)
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,7 @@ from zoneops.org.permissions import Duty
 from zoneops.org.scope import forget_grants, grants_for, may_act_on
 
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "sort_order", "is_active")
-PERSON_FIELDS = ("name", "unit", "title", "phone", "is_active")
+PERSON_FIELDS = ("name", "unit", "title", "phone", "email", "is_active")
 ROLE_FIELDS = ("code", "name", "duty", "permissions", "description")
 
 
@@ -104,10 +104,11 @@ def _check_password(password, person):
 
 
 @transaction.atomic
-def person_create(*, actor, username, name, unit, title="", phone="", password=None):
+def person_create(*, actor, username, name, unit, title="", phone="", email="", password=None):
     """A new person. With a password they can sign in, and must change it at first sign-in."""
     _require(actor, "person.manage", unit, "您无权在该单位下新增人员。")
-    person = Person(username=username, name=name, unit=unit, title=title, phone=phone, must_change_password=True)
+    person = Person(username=username, name=name, unit=unit, title=title, phone=phone, email=email,
+                    must_change_password=True)
     person.full_clean(exclude=["password"])
     if password:
         _check_password(password, person)
