@@ -12,7 +12,6 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from zoneops.audit.context import Actor
 from zoneops.audit.services import audit_record
 from zoneops.core.errors import PermissionDenied, ValidationError
 from zoneops.core.workflow import StateMachine, Transition
@@ -30,16 +29,13 @@ from zoneops.dispatch.models import AgendaItem, Decision, Meeting, MeetingAttend
 from zoneops.dispatch.workflow import TASK_MACHINE
 from zoneops.notifications.models import Kind
 from zoneops.notifications.services import notify
-from zoneops.org.models import Person
 from zoneops.org.scope import may_act_on
+from zoneops.org.selectors import people_who_may
 
 
 def _people(unit, person=None):
-    """Who is told about a task of ``unit``: its people (and ``person``) whose task.view reaches the unit.
-    Everyone else of the unit (an 招商 desk without dispatch duties) would read a task it may not open."""
-    people = list(Person.objects.filter(unit=unit, is_active=True)) if unit is not None else []
-    people += [person] if person is not None else []
-    return [someone for someone in people if may_act_on(Actor(person=someone), "task.view", unit)]
+    """Who is told about a task of ``unit``: its people (and ``person``) whose task.view reaches the unit."""
+    return people_who_may(unit, "task.view", extra=[person] if person is not None else [])
 
 
 def _task_url(task):

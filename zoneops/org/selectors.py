@@ -50,3 +50,17 @@ def role_list(*, user):
 def describe_roles(user):
     """'招商局 · 招商局业务员（本单位）' style text for the top bar."""
     return "、".join(sorted({f"{g.role.name}（{g.get_scope_display()}）" for g in user_grants(user)}))
+
+
+def people_who_may(unit, action, extra=()):
+    """The active people of ``unit`` (and ``extra``) whose ``action`` grants reach ``unit``: whom to tell about
+    a row of that unit, so nobody's inbox shows what their own pages would not (an 招商 desk of a unit
+    receiving that unit's problems)."""
+    from zoneops.audit.context import Actor
+    from zoneops.org.scope import may_act_on
+
+    if unit is None:
+        return list(extra)
+    people = {person.pk: person for person in Person.objects.filter(unit=unit, is_active=True)}
+    people.update({person.pk: person for person in extra if person is not None})
+    return [person for person in people.values() if may_act_on(Actor(person=person), action, unit)]

@@ -11,8 +11,9 @@ from zoneops.core.rulesets import rule_book
 from zoneops.core.workdays import workdays_between
 from zoneops.notifications.models import Kind
 from zoneops.notifications.services import notify
-from zoneops.org.models import Person, UnitKind
+from zoneops.org.models import UnitKind
 from zoneops.org.scope import may_act_on
+from zoneops.org.selectors import people_who_may
 from zoneops.problems.choices import OPEN_STATUSES, EventKind, Level, Status
 from zoneops.problems.models import Problem, ProblemCategory, ProblemCoUnit, ProblemEvent, ProblemRules
 from zoneops.problems.workflow import PROBLEM_MACHINE
@@ -26,7 +27,8 @@ def _rules_book():
 
 
 def unit_people(unit):
-    return list(Person.objects.filter(unit=unit, is_active=True)) if unit is not None else []
+    """The people of ``unit`` told about its problems: those whose problem.view reaches the unit."""
+    return people_who_may(unit, "problem.view")
 
 
 def _event(problem, kind, text, actor):

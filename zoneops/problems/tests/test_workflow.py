@@ -126,3 +126,14 @@ def test_raising_needs_the_permission_on_the_raising_unit(people):
     with pytest.raises(ValidationError):
         ProblemFactory(actor=actor(people.township), raising_unit=people.tree.town_a,
                        responsible_unit=people.tree.bureau, description=" ")
+
+
+def test_only_people_who_may_see_problems_are_told_about_them(people, problem):
+    from zoneops.notifications.models import Notification
+    from zoneops.org.tests.factories import PersonFactory, grant
+
+    desk = PersonFactory(unit=people.tree.bureau, name="招商局招商科")
+    grant(desk, "investment")  # the bureau's investment desk: no problem.view
+    services.problem_transition(actor=actor(people.office), problem=problem, to_status=Status.ASSIGNED)
+    told = set(Notification.objects.filter(kind="assigned").values_list("person", flat=True))
+    assert people.department.pk in told and desk.pk not in told
