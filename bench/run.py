@@ -321,8 +321,12 @@ class BenchError(Exception):
     """The bench refuses to run; the message says why (in Chinese, like every operator message)."""
 
 
-def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print, load_requests=0, load_seconds=20.0):
+def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print, load_requests=0, load_seconds=20.0,
+        problems=200_000, tasks=20_000):
     """Seed, measure and return the Markdown report (also written to ``report`` when given).
+
+    ``problems`` > 0 adds the problem ledger, the workbench and a meeting's agenda (bench/problems.py) with
+    that many problems and ``tasks`` 督办事项; their query counts are first taken at ``min(2000, problems // 2)``.
 
     ``load_requests`` > 0 adds HTTP load on a gunicorn of its own (bench/load.py): it needs the bench
     database on disk or on a server, so not the in-memory test database."""
@@ -352,6 +356,13 @@ def run(*, projects=20_000, small=1_000, iterations=30, report=None, out=print, 
     out(_lights_markdown(light_rows))
     text = _markdown(seeded, small, results, small_counts, large_counts, page_100, http, iterations)
     text += _lights_markdown(light_rows)
+    if problems > 0:
+        from bench.problems import run_section
+
+        section = run_section(leader=leader, today=today, problems=problems, tasks=tasks,
+                              small=max(1, min(2_000, problems // 2)), iterations=iterations, out=out)
+        out(section)
+        text += section
     if load_requests > 0:
         out("HTTP load…")
         rows = measure_load(leader, _load_cases(reads), requests=load_requests, seconds=load_seconds)

@@ -11,9 +11,13 @@ A provider is ``(user, today) -> iterable of WorkItem``; it must return only row
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
+
+from zoneops.core.workdays import preloaded
+
+CALENDAR_REACH_DAYS = 400  # deadlines judged on the workbench lie within this of today (else they query)
 
 
 class Urgency:
@@ -50,5 +54,6 @@ def providers():
 def items_for(user, today=None):
     """Every provider's items for ``user``, most urgent first, then by due date."""
     today = today or timezone.localdate()
-    items = [item for provider in _providers.values() for item in provider(user, today)]
+    with preloaded(today - timedelta(days=CALENDAR_REACH_DAYS), today + timedelta(days=CALENDAR_REACH_DAYS)):
+        items = [item for provider in _providers.values() for item in provider(user, today)]
     return sorted(items, key=lambda item: (item.urgency, item.due or date.max, item.title))

@@ -4,6 +4,8 @@ The exceptions live in :class:`~zoneops.core.models.CalendarDay` (seeded from th
 `chinesecalendar` package, editable by admins when the State Council publishes a new year).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from zoneops.core.models import CalendarDay
@@ -14,9 +16,30 @@ _CALENDAR_DAYS_PER_WORKDAY = 3
 _MARGIN_DAYS = 30
 
 
+# (low, high, {date: kind}) loaded by :func:`preloaded` for the pages that judge many deadlines at once.
+_loaded = ContextVar("zoneops_calendar", default=None)
+
+
+@contextmanager
+def preloaded(low, high):
+    """Within the block, read the calendar between ``low`` and ``high`` from one query instead of one per
+    deadline: a workbench or a list judges dozens of deadlines. Ranges outside it still query."""
+    token = _loaded.set((low, high, _query(low, high)))
+    try:
+        yield
+    finally:
+        _loaded.reset(token)
+
+
+def _query(start, end):
+    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
+
+
 def _exceptions(start, end):
-    rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
-    return dict(rows)
+    loaded = _loaded.get()
+    if loaded is not None and loaded[0] <= start and end <= loaded[1]:
+        return loaded[2]
+    return _query(start, end)
 
 
 def is_workday(day, exceptions=None):

@@ -35,6 +35,7 @@ PROBLEMS = [
     ("复合材料项目规划验线延期", "规划", "demo-town-a", "jkq-xsz", "jkq-gh", 40, 5, "closed"),
     ("电子元件项目土地证办理超期", "土地", "demo-town-a", "jkq-xsz", "jkq-tc", 25, 10, "overdue"),
     ("标准化厂房二期配套资金缺口", "资金", "demo-town-a", "jkq-xsz", "jkq-xmb", 20, 10, "handling"),
+    ("装备制造项目用电增容申请未答复", "水电气", "demo-town-a", "jkq-xsz", "jkq-zj", 16, 10, "close_requested"),
     ("医药中间体项目能评未批", "环保", "demo-town-b", "jkq-lbz", "jkq-hb", 12, 10, "close_requested"),
     ("物流园入口道路规划红线冲突", "规划", "demo-town-b", "jkq-lbz", "jkq-gh", 8, 15, "returned"),
     ("纺织项目用工培训场地不足", "用工", "demo-xm", "jkq-xmb", "jkq-lbz", 6, 10, "assigned"),

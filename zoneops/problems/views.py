@@ -1,5 +1,7 @@
 """问题台账 pages: list, raise (standalone or from a project), detail with timeline and actions."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -11,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zoneops.audit.context import Actor
 from zoneops.core.errors import PermissionDenied, ValidationError
 from zoneops.core.http import get_or_404
+from zoneops.core.workbench import CALENDAR_REACH_DAYS
+from zoneops.core.workdays import preloaded
 from zoneops.org.scope import require_permission
 from zoneops.problems import selectors, services
 from zoneops.problems.choices import Status
@@ -32,8 +36,9 @@ def problem_list(request):
         rows = rows.filter(status=status)
     today = timezone.localdate()
     problems = list(rows[:LIST_LENGTH])
-    for problem in problems:
-        problem.state = problem.deadline_state(today)
+    with preloaded(today - timedelta(days=CALENDAR_REACH_DAYS), today + timedelta(days=CALENDAR_REACH_DAYS)):
+        for problem in problems:
+            problem.state = problem.deadline_state(today)
     return render(request, "problems/list.html", {"title": "问题台账", "problems": problems, "status": status,
                                                   "status_choices": Status.choices})
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_zone_resembles_a_real_zone(settings, capsys):
     settings.ZONEOPS_DEMO_PASSWORD = "Demo#2026zone"
-    call_command("demo")
+    call_command("demo", no_minutes=True)
     out = capsys.readouterr().out
     assert "demo-leader" in out and "Demo#2026zone" in out
     zone = Unit.objects.get(kind=UnitKind.ZONE)
@@ -32,22 +32,22 @@ def test_demo_zone_resembles_a_real_zone(settings, capsys):
 
 def test_demo_is_idempotent(settings):
     settings.ZONEOPS_DEMO_PASSWORD = "Demo#2026zone"
-    call_command("demo")
+    call_command("demo", no_minutes=True)
     counts = (Unit.objects.count(), Person.objects.count())
-    call_command("demo")
+    call_command("demo", no_minutes=True)
     assert (Unit.objects.count(), Person.objects.count()) == counts
 
 
 def test_demo_random_password_is_printed_and_works(settings, capsys, client):
     settings.ZONEOPS_DEMO_PASSWORD = ""
-    call_command("demo")
+    call_command("demo", no_minutes=True)
     password = capsys.readouterr().out.split("演示账号统一密码：")[1].split()[0]
     assert client.post("/login/", {"username": "demo-zs", "password": password}).status_code == 302
 
 
 def test_demo_scopes(settings):
     settings.ZONEOPS_DEMO_PASSWORD = "Demo#2026zone"
-    call_command("demo")
+    call_command("demo", no_minutes=True)
     town_a = Person.objects.get(username="demo-town-a")
     assert [u.name for u in unit_list(user=town_a)] == ["辛市镇"]
     leader = Person.objects.get(username="demo-leader")
@@ -60,7 +60,7 @@ def test_createuser_reads_password_from_stdin(tree, monkeypatch, client):
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("Kaifaqu#2026\n"))
-    call_command("demo")
+    call_command("demo", no_minutes=True)
     call_command("createuser", "ops1", "--unit", "zone", "--role", "leader", "--scope", "unit_tree",
                  "--password-stdin")
     person = Person.objects.get(username="ops1")

@@ -105,3 +105,28 @@ def test_core_registry_takes_any_provider(people, fixed_today):
         assert workbench.items_for(people.department, fixed_today)[0] == item
     finally:
         workbench._providers.pop("test")
+
+
+def test_the_workbench_reads_the_calendar_once_whatever_the_number_of_deadlines(people, fixed_today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            workbench.items_for(people.department, fixed_today)
+        return len(captured)
+
+    category = CategoryFactory(default_workdays=2)
+
+    def raise_one(n):
+        problem = ProblemFactory(actor=actor(people.township), raising_unit=people.tree.town_a, category=category,
+                                 responsible_unit=people.tree.bureau, title=f"超期问题{n}", raised_on=date(2026, 9, 1))
+        services.problem_transition(actor=actor(people.office), problem=problem, to_status=Status.ASSIGNED,
+                                    on=date(2026, 9, 1))
+    raise_one(0)
+    queries()  # warm: the first call also loads what the process keeps (content types)
+    few = queries()
+    for n in range(1, 8):
+        raise_one(n)
+    assert len(workbench.items_for(people.department, fixed_today)) >= 8
+    assert queries() == few
