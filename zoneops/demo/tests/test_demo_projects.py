@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Demo#2026zone"
 # build_demo_zone (units, people and 120 projects, MD5 hashing as in every test) took 0.81–0.94 s
 # over five runs on the 2-core AMD EPYC where it was written; the bound is three times that.
-TIME_BOUND_SECONDS = 4.5  # the demo now also loads problems, inbox items and inclusions that follow the stage
+# The demo now also loads problems, four dispatch meetings with their agendas and day-by-day escalation sweeps,
+# tasks and inbox items: 1.9 s on SQLite, 5.0 s once on PostgreSQL under CI's branch coverage (2026-12-08).
+TIME_BOUND_SECONDS = 9.0
 
 
 @pytest.fixture
